@@ -1,0 +1,93 @@
+"""The command line: ``python -m bot run | chat | db upgrade | data load [DIR] | i18n``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.store.dataset import DatasetError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Belarus–Kazakhstan trade bot")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the bot (long polling); migrates and loads data/ first")
+    chat = commands.add_parser("chat", help="talk to the bot in this terminal, without Telegram")
+    chat.add_argument("--lang", default="ru", choices=["ru", "en", "kk", "be"], help="your language_code")
+    db = commands.add_parser("db", help="database maintenance")
+    db.add_subparsers(dest="db_command", required=True).add_parser("upgrade", help="apply migrations")
+    data = commands.add_parser("data", help="dataset maintenance")
+    load = data.add_subparsers(dest="data_command", required=True).add_parser(
+        "load", help="validate and load the data files (all or nothing)"
+    )
+    load.add_argument("directory", nargs="?", type=Path, help="default: DATA_DIR (data/)")
+    commands.add_parser("i18n", help="re-extract messages, update and compile the ru/en/kk/be catalogs")
+    return parser
+
+
+async def _db_upgrade(settings: Settings) -> None:
+    from bot.store.repo import Store
+
+    store = await Store.open(settings.database_path)
+    try:
+        applied = await store.upgrade()
+        print(f"applied: {', '.join(applied)}" if applied else "the schema is up to date")
+    finally:
+        await store.close()
+
+
+async def _data_load(settings: Settings, directory: Path | None) -> None:
+    from bot.store.repo import Store
+
+    store = await Store.open(settings.database_path)
+    try:
+        await store.upgrade()
+        await store.load_data(directory or settings.data_dir)
+        print(f"loaded {directory or settings.data_dir}")
+    finally:
+        await store.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "i18n":
+        from bot.i18n_tool import main as update_catalogs
+
+        update_catalogs()
+        return 0
+    try:
+        settings = load_settings()
+        logging.basicConfig(
+            level=settings.log_level if args.command == "run" else logging.WARNING,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        if args.command == "run":
+            from bot.app import run_polling
+
+            settings.require_token()
+            asyncio.run(run_polling(settings))
+        elif args.command == "chat":
+            from bot.chat import chat
+
+            asyncio.run(chat(settings, args.lang))
+        elif args.command == "db":
+            asyncio.run(_db_upgrade(settings))
+        elif args.command == "data":
+            asyncio.run(_data_load(settings, args.directory))
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except DatasetError as exc:
+        print(f"error: {exc} (nothing was loaded)", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

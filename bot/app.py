@@ -1,0 +1,117 @@
+"""Builds the Bot, the Dispatcher and the store; start-up and shutdown.
+
+Nothing is built at import time: tests and ``python -m bot chat`` build the very same
+Dispatcher through :func:`create_dispatcher`.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import LinkPreviewOptions
+from aiogram.utils.i18n import I18n
+
+from bot.config import Settings
+from bot.domain.models import LOCALES
+from bot.handlers import routers
+from bot.middlewares import LocaleMiddleware
+from bot.store.repo import Store
+from bot.views.menu import bot_commands, bot_description, bot_short_description
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+log = logging.getLogger(__name__)
+
+
+def create_i18n(default_locale: str) -> I18n:
+    return I18n(path=LOCALES_DIR, default_locale=default_locale, domain="messages")
+
+
+def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
+    if session is None:
+        api = TelegramAPIServer.from_base(settings.bot_api_url) if settings.bot_api_url else None
+        session = AiohttpSession(api=api) if api else AiohttpSession()
+    return Bot(
+        token=settings.require_token().get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(
+            parse_mode=ParseMode.HTML,
+            link_preview=LinkPreviewOptions(is_disabled=True),
+        ),
+    )
+
+
+def create_dispatcher(settings: Settings, store: Store, i18n: I18n | None = None) -> Dispatcher:
+    """The Dispatcher with its middlewares and routers; ``settings``, ``store`` and ``i18n`` are
+    injected into handlers by name."""
+    i18n = i18n or create_i18n(settings.default_locale)
+    dispatcher = Dispatcher(settings=settings, store=store, i18n=i18n)
+    LocaleMiddleware(i18n, store).setup(dispatcher)
+    dispatcher.include_routers(*routers())
+    return dispatcher
+
+
+async def open_store(settings: Settings) -> Store:
+    """Open the database, migrate it and load ``data/`` if its files changed since last time."""
+    store = await Store.open(settings.database_path)
+    try:
+        applied = await store.upgrade()
+        if applied:
+            log.info("database migrated: %s", ", ".join(applied))
+        if not await store.load_data(settings.data_dir, force=False):
+            log.info("dataset unchanged since the last load")
+    except BaseException:
+        await store.close()
+        raise
+    return store
+
+
+async def set_bot_profile(bot: Bot, i18n: I18n, default_locale: str) -> None:
+    """The command menu, description and short description in every language, plus a default
+    (in the default locale) for everyone else."""
+    targets: list[tuple[str | None, str]] = [(None, default_locale)]
+    targets += [(locale, locale) for locale in LOCALES]
+    for language_code, locale in targets:
+        with i18n.use_locale(locale):
+            try:
+                await bot.set_my_commands(bot_commands(), language_code=language_code)
+                await bot.set_my_description(bot_description(), language_code=language_code)
+                await bot.set_my_short_description(bot_short_description(), language_code=language_code)
+            except TelegramAPIError as exc:
+                # The bot still works with a stale menu; say so and go on.
+                log.warning("could not set the bot profile for %s: %s", language_code or "default", exc)
+
+
+async def run_polling(settings: Settings) -> None:
+    i18n = create_i18n(settings.default_locale)
+    store = await open_store(settings)
+    try:
+        bot = create_bot(settings)
+    except BaseException:
+        await store.close()
+        raise
+    dispatcher = create_dispatcher(settings, store, i18n)
+
+    async def on_startup() -> None:
+        with i18n.context():
+            await set_bot_profile(bot, i18n, settings.default_locale)
+
+    async def on_shutdown() -> None:
+        await store.close()
+        log.info("database closed")
+
+    dispatcher.startup.register(on_startup)
+    dispatcher.shutdown.register(on_shutdown)
+    try:
+        await bot.delete_webhook(drop_pending_updates=False)
+        await dispatcher.start_polling(bot, allowed_updates=dispatcher.resolve_used_update_types())
+    finally:
+        await store.close()
+        await bot.session.close()

@@ -1,0 +1,113 @@
+"""The arithmetic of trade figures: balances and grouping, free of any I/O."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from bot.domain.models import Bound, Flow, Period, Reporter, TradeFigure
+
+FLOW_ORDER = (Flow.TURNOVER, Flow.EXPORT_BY_TO_KZ, Flow.EXPORT_KZ_TO_BY, Flow.BALANCE)
+
+
+def balance(exports_by: float, exports_kz: float) -> tuple[float, Reporter | None]:
+    """Belarus's exports to Kazakhstan minus Kazakhstan's to Belarus, and whom it favours."""
+    difference = exports_by - exports_kz
+    if difference > 0:
+        return difference, Reporter.BELARUS
+    if difference < 0:
+        return -difference, Reporter.KAZAKHSTAN
+    return 0.0, None
+
+
+def derived_balances(figures: tuple[TradeFigure, ...]) -> tuple[TradeFigure, ...]:
+    """Balances computed from both export flows of one reporter, where the data has no balance.
+
+    Only exact values are used: "over $700 m" minus anything is not a number.
+    """
+    derived = []
+    reporters = {figure.reporter for figure in figures}
+    for reporter in sorted(reporters, key=lambda r: r or ""):
+        own = [f for f in figures if f.reporter == reporter]
+        if any(f.flow is Flow.BALANCE for f in own):
+            continue
+        by_kz = next((f for f in own if f.flow is Flow.EXPORT_BY_TO_KZ and _exact_value(f)), None)
+        kz_by = next((f for f in own if f.flow is Flow.EXPORT_KZ_TO_BY and _exact_value(f)), None)
+        if by_kz is None or kz_by is None or by_kz.value_usd is None or kz_by.value_usd is None:
+            continue
+        value, favours = balance(by_kz.value_usd, kz_by.value_usd)
+        derived.append(
+            replace(
+                by_kz,
+                flow=Flow.BALANCE,
+                value_usd=value,
+                growth_pct=None,
+                favours=favours,
+                note=None,
+                source_ids=tuple(dict.fromkeys(by_kz.source_ids + kz_by.source_ids)),
+            )
+        )
+    return tuple(derived)
+
+
+def _exact_value(figure: TradeFigure) -> bool:
+    return figure.value_usd is not None and figure.value_bound is Bound.EXACT
+
+
+def by_flow(figures: tuple[TradeFigure, ...]) -> dict[Flow, list[TradeFigure]]:
+    """Figures grouped by flow in reading order; Belarusian statistics before Kazakh ones."""
+    grouped: dict[Flow, list[TradeFigure]] = {flow: [] for flow in FLOW_ORDER}
+    for figure in figures:
+        grouped[figure.flow].append(figure)
+    rank = {Reporter.BELARUS: 0, Reporter.KAZAKHSTAN: 1, None: 2}
+    for flow_figures in grouped.values():
+        flow_figures.sort(key=lambda f: rank[f.reporter])
+    return {flow: found for flow, found in grouped.items() if found}
+
+
+def mirror_gap(figures: tuple[TradeFigure, ...]) -> bool:
+    """Whether Belarusian and Kazakh statistics both speak of the same flow."""
+    for flow in FLOW_ORDER:
+        reporters = {f.reporter for f in figures if f.flow is flow}
+        if {Reporter.BELARUS, Reporter.KAZAKHSTAN} <= reporters:
+            return True
+    return False
+
+
+def pick_period(periods: tuple[Period, ...], year: int) -> Period | None:
+    """The most complete period of ``year``: the whole year, else the latest months."""
+    of_year = [p for p in periods if p.year == year]
+    return max(of_year) if of_year else None
+
+
+_QUERY_FORMATS = (
+    re.compile(r"^(?P<year>\d{4})$"),
+    re.compile(r"^(?P<year>\d{4})-(?P<start>\d{1,2})\.\.(?P<end>\d{1,2})$"),
+    re.compile(r"^(?P<year>\d{4})[-/.](?P<end>\d{1,2})$"),
+    re.compile(r"^(?P<end>\d{1,2})[-/.](?P<year>\d{4})$"),
+)
+
+
+def parse_period(text: str) -> Period:
+    """What a reader may type after /turnover: ``2024``, ``2025-08`` or ``08.2025`` (January to
+    August), ``2025-01..08``. Raises ValueError for anything else, including impossible months."""
+    cleaned = text.strip().lower()
+    for pattern in _QUERY_FORMATS:
+        match = pattern.match(cleaned)
+        if match:
+            parts = match.groupdict()
+            year = int(parts["year"])
+            if parts.get("end") is None:
+                return Period(year=year)
+            return Period(year=year, start=int(parts.get("start") or 1), end=int(parts["end"]))
+    raise ValueError(f"not a period: {text!r}")
+
+
+def resolve_period(requested: Period, periods: tuple[Period, ...]) -> Period | None:
+    """The period with data that answers ``requested``: itself, or for a bare year the most
+    complete period of that year."""
+    if requested in periods:
+        return requested
+    if requested.is_full_year:
+        return pick_period(periods, requested.year)
+    return None

@@ -1,0 +1,28 @@
+"""Last in line: anything no other router took."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, Message
+
+from bot.handlers import screens
+from bot.views.menu import render_fallback, render_outdated_button, render_unknown_command
+
+router = Router(name=__name__)
+
+
+@router.message(F.text.startswith("/"))
+async def unknown_command(message: Message) -> None:
+    command = (message.text or "").split(maxsplit=1)[0]
+    await screens.answer(message, render_unknown_command(command))
+
+
+@router.message()
+async def anything_else(message: Message) -> None:
+    await screens.answer(message, render_fallback())
+
+
+@router.callback_query()
+async def outdated_button(callback: CallbackQuery) -> None:
+    """Forged, malformed or retired callback data: say so, change nothing."""
+    await callback.answer(render_outdated_button(), show_alert=True)

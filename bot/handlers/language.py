@@ -1,0 +1,42 @@
+"""/language: the reader's choice is stored and wins over Telegram's language_code."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import Command
+from aiogram.types import BotCommandScopeChat, CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+
+from bot.callbacks import LanguageCb
+from bot.handlers import screens
+from bot.store.repo import Store
+from bot.views.menu import bot_commands, render_language_choice, render_language_set
+
+router = Router(name=__name__)
+log = logging.getLogger(__name__)
+
+
+@router.message(Command("language"))
+async def language(message: Message, locale: str) -> None:
+    await screens.answer(message, render_language_choice(locale))
+
+
+@router.callback_query(LanguageCb.filter())
+async def choose_language(
+    callback: CallbackQuery, callback_data: LanguageCb, store: Store, i18n: I18n, bot: Bot
+) -> None:
+    chosen = callback_data.locale
+    user = callback.from_user
+    await store.users.set_locale(user.id, chosen.value, user.language_code)
+    with i18n.use_locale(chosen.value):
+        await callback.answer()
+        await screens.edit(callback, render_language_set(chosen))
+        chat_id = callback.message.chat.id if callback.message else user.id
+        try:
+            # The reader's own command menu follows their choice (chat scope wins over language_code).
+            await bot.set_my_commands(bot_commands(), scope=BotCommandScopeChat(chat_id=chat_id))
+        except TelegramAPIError as exc:
+            log.warning("could not set the chat's command menu: %s", type(exc).__name__)

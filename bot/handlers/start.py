@@ -1,0 +1,58 @@
+"""/start with its deep links, /help and the main-menu buttons."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.types import CallbackQuery, Message
+
+from bot.callbacks import MenuAction, MenuCb
+from bot.handlers import screens
+from bot.store.repo import Store
+from bot.views.common import Rendered
+from bot.views.menu import render_help, render_language_choice, render_start
+
+router = Router(name=__name__)
+
+
+async def deep_link_screen(payload: str, store: Store, locale: str) -> Rendered | None:
+    """``sector_food_retail``, ``turnover``, ``turnover_2024``, ``sources``; None if unknown."""
+    if payload.startswith("sector_"):
+        return await screens.sector_screen(store, locale, payload.removeprefix("sector_"))
+    if payload == "turnover" or payload.startswith("turnover_"):
+        return await screens.turnover_screen(store, locale, payload.removeprefix("turnover").lstrip("_"))
+    if payload == "sectors":
+        return await screens.sectors_screen(store, locale)
+    if payload == "sources":
+        return await screens.sources_screen(store, locale)
+    return None
+
+
+@router.message(CommandStart())
+async def start(message: Message, command: CommandObject, store: Store, locale: str) -> None:
+    if command.args:
+        screen = await deep_link_screen(command.args.strip(), store, locale)
+        if screen is not None:
+            await screens.answer(message, screen)
+            return
+    first_name = message.from_user.first_name if message.from_user else None
+    await screens.answer(message, render_start(first_name))
+
+
+@router.message(Command("help"))
+async def help_command(message: Message) -> None:
+    await screens.answer(message, render_help())
+
+
+@router.callback_query(MenuCb.filter(F.action == MenuAction.HELP))
+async def help_button(callback: CallbackQuery) -> None:
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await screens.answer(callback.message, render_help())
+
+
+@router.callback_query(MenuCb.filter(F.action == MenuAction.LANGUAGE))
+async def language_button(callback: CallbackQuery, locale: str) -> None:
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await screens.answer(callback.message, render_language_choice(locale))

@@ -1,0 +1,230 @@
+"""The bot without Telegram: a session that records every API call and a client that talks
+to the real Dispatcher as a user would.
+
+``python -m bot chat`` and the tests both use it, so what a developer tries in the terminal is
+exactly what the tests check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import AsyncGenerator, Iterator
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramAPIError
+from aiogram.methods import EditMessageText, SendMessage, TelegramMethod
+from aiogram.methods.base import Response, TelegramType
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+BOT_USER = {"id": 42, "is_bot": True, "first_name": "BK Trade", "username": "bk_trade_bot"}
+
+
+class RecordingSession(BaseSession):
+    """Answers every Bot API call locally, the way Telegram would, and keeps a record of it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[TelegramMethod[Any]] = []
+        self.results: list[Any] = []  # what was answered to each request, as Telegram's JSON
+        self._message_ids = itertools.count(1)
+        self._failures: list[TelegramAPIError] = []
+
+    def fail_next(self, error: TelegramAPIError) -> None:
+        """The next call raises ``error`` instead of succeeding."""
+        self._failures.append(error)
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
+        self.requests.append(method)
+        if self._failures:
+            self.results.append(None)
+            raise self._failures.pop(0)
+        result = self._result(method)
+        self.results.append(result)
+        response = Response[method.__returning__].model_validate(  # type: ignore[name-defined]
+            {"ok": True, "result": result}, context={"bot": bot}
+        )
+        return cast(TelegramType, response.result)
+
+    def _result(self, method: TelegramMethod[Any]) -> Any:
+        now = int(dt.datetime.now(tz=dt.UTC).timestamp())
+        if isinstance(method, SendMessage | EditMessageText):
+            message_id = method.message_id if isinstance(method, EditMessageText) else next(self._message_ids)
+            markup = method.reply_markup
+            return {
+                "message_id": message_id,
+                "date": now,
+                "chat": {"id": method.chat_id, "type": "private"},
+                "from": BOT_USER,
+                "text": method.text,
+                "reply_markup": markup.model_dump(mode="json", exclude_none=True) if markup else None,
+            }
+        if method.__api_method__ == "getMe":
+            return BOT_USER
+        return True
+
+    async def stream_content(  # pragma: no cover - the bot downloads no files
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        raise NotImplementedError
+        yield b""
+
+    async def close(self) -> None:
+        pass
+
+
+@dataclass
+class Reply:
+    """One call the bot made: the method and what "Telegram" answered."""
+
+    method: TelegramMethod[Any]
+    result: Any
+
+    @property
+    def text(self) -> str:
+        return str(getattr(self.method, "text", "") or "")
+
+    @property
+    def markup(self) -> InlineKeyboardMarkup | None:
+        markup = getattr(self.method, "reply_markup", None)
+        return markup if isinstance(markup, InlineKeyboardMarkup) else None
+
+    @property
+    def buttons(self) -> list[InlineKeyboardButton]:
+        return [button for row in (self.markup.inline_keyboard if self.markup else []) for button in row]
+
+    @property
+    def button_texts(self) -> list[str]:
+        return [button.text for button in self.buttons]
+
+    def button(self, text: str) -> InlineKeyboardButton:
+        """The button whose label is ``text``, else the only one containing it."""
+        exact = [b for b in self.buttons if b.text == text]
+        partial = [b for b in self.buttons if text in b.text]
+        found = exact or partial
+        if len(found) != 1:
+            raise LookupError(f"no single button {text!r} among {self.button_texts}")
+        return found[0]
+
+
+@dataclass
+class Replies:
+    """Everything the bot did in answer to one update."""
+
+    calls: list[Reply] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Reply]:
+        return iter(self.calls)
+
+    def __len__(self) -> int:
+        return len(self.calls)
+
+    @property
+    def messages(self) -> list[Reply]:
+        """The texts a user sees: new messages and edits, in order."""
+        return [c for c in self.calls if isinstance(c.method, SendMessage | EditMessageText)]
+
+    @property
+    def last(self) -> Reply:
+        if not self.messages:
+            raise LookupError(
+                f"the bot sent no message; calls: {[c.method.__api_method__ for c in self.calls]}"
+            )
+        return self.messages[-1]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(reply.text for reply in self.messages)
+
+    def of(self, api_method: str) -> list[Reply]:
+        return [c for c in self.calls if c.method.__api_method__ == api_method]
+
+
+class BotClient:
+    """A Telegram user in a private chat with the bot, feeding real Updates to the Dispatcher."""
+
+    _update_ids = itertools.count(1)
+
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        bot: Bot,
+        *,
+        user_id: int = 1001,
+        first_name: str = "Aigerim",
+        language_code: str | None = "ru",
+    ) -> None:
+        if not isinstance(bot.session, RecordingSession):
+            raise TypeError("BotClient needs a Bot built on a RecordingSession")
+        self.dispatcher = dispatcher
+        self.bot = bot
+        self.session: RecordingSession = bot.session
+        self.user_id = user_id
+        self.first_name = first_name
+        self.language_code = language_code
+        self._message_ids = itertools.count(10_000)
+
+    def _user(self, lang: str | None) -> dict[str, Any]:
+        user: dict[str, Any] = {"id": self.user_id, "is_bot": False, "first_name": self.first_name}
+        language_code = self.language_code if lang is None else lang
+        if language_code:
+            user["language_code"] = language_code
+        return user
+
+    async def _feed(self, payload: dict[str, Any]) -> Replies:
+        update = Update.model_validate(
+            {"update_id": next(self._update_ids), **payload}, context={"bot": self.bot}
+        )
+        before = len(self.session.requests)
+        await self.dispatcher.feed_update(self.bot, update)
+        calls = zip(self.session.requests[before:], self.session.results[before:], strict=True)
+        return Replies([Reply(method, self._as_message(method, raw)) for method, raw in calls])
+
+    def _as_message(self, method: TelegramMethod[Any], raw: Any) -> Any:
+        if isinstance(method, SendMessage | EditMessageText) and isinstance(raw, dict):
+            return Message.model_validate(raw, context={"bot": self.bot})
+        return raw
+
+    async def send(self, text: str, *, lang: str | None = None) -> Replies:
+        """The user types ``text`` (a command or anything else)."""
+        now = int(dt.datetime.now(tz=dt.UTC).timestamp())
+        message = {
+            "message_id": next(self._message_ids),
+            "date": now,
+            "chat": {"id": self.user_id, "type": "private", "first_name": self.first_name},
+            "from": self._user(lang),
+            "text": text,
+        }
+        if text.startswith("/"):
+            command = text.split(maxsplit=1)[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return await self._feed({"message": message})
+
+    async def press(self, data: str, *, on: Reply | None = None, lang: str | None = None) -> Replies:
+        """The user's client sends callback ``data`` (what a button carries, or a forgery)."""
+        query: dict[str, Any] = {
+            "id": str(next(self._update_ids)),
+            "from": self._user(lang),
+            "chat_instance": f"chat-{self.user_id}",
+            "data": data,
+        }
+        if on is not None and isinstance(on.result, Message):
+            query["message"] = on.result.model_dump(mode="json", exclude_none=True, by_alias=True)
+        return await self._feed({"callback_query": query})
+
+    async def click(self, reply: Reply, button_text: str, *, lang: str | None = None) -> Replies:
+        """The user taps the button labelled ``button_text`` under ``reply``."""
+        button = reply.button(button_text)
+        if button.callback_data is None:
+            raise LookupError(f"button {button.text!r} carries no callback data")
+        return await self.press(button.callback_data, on=reply, lang=lang)

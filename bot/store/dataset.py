@@ -1,0 +1,260 @@
+"""The dataset as people edit it: TOML files in ``data/``, validated with pydantic.
+
+``load_dataset(directory)`` reads every file, checks every entry and every cross-reference,
+and raises :class:`DatasetError` naming the file, the entry and the field at the first
+problem, before anything touches the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from bot.domain.models import LOCALES, Bound, Flow, Period, Reporter, Status
+
+FILES = ("sources.toml", "sectors.toml", "trade.toml", "topics.toml")
+
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
+_SECTOR_ID_RE = re.compile(r"^[a-z0-9_]{1,24}$")  # must fit deep links and callback data
+_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+class DatasetError(Exception):
+    """A data file is malformed. ``str()`` is one line: file, entry, field, problem."""
+
+    def __init__(self, file: str, entry: str | None, field: str | None, problem: str) -> None:
+        self.file, self.entry, self.field, self.problem = file, entry, field, problem
+        where = file
+        if entry:
+            where += f", {entry}"
+        if field:
+            where += f", field '{field}'"
+        super().__init__(f"{where}: {problem}")
+
+
+def _check_date(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not _DATE_RE.match(value):
+        raise ValueError("expected YYYY, YYYY-MM or YYYY-MM-DD")
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) >= 2 and not 1 <= parts[1] <= 12:
+        raise ValueError("month must be 01..12")
+    if len(parts) == 3:
+        import datetime as _dt
+
+        _dt.date(*parts)  # raises ValueError on 2025-02-30
+    return value
+
+
+def _check_id(value: str) -> str:
+    if not _ID_RE.match(value):
+        raise ValueError("ids use a-z, 0-9, '-' and '_' (at most 41 characters)")
+    return value
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+DateText = Annotated[str | None, AfterValidator(_check_date)]
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Localized(_Entry):
+    """A text in each of the bot's languages; all four are required."""
+
+    ru: NonEmpty
+    en: NonEmpty
+    kk: NonEmpty
+    be: NonEmpty
+
+    def get(self, locale: str) -> str:
+        return str(getattr(self, locale))
+
+
+class SourceEntry(_Entry):
+    id: Id
+    outlet: NonEmpty
+    title: str | None = None
+    date: DateText = None
+    url: str | None = None
+    language: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s<>\"]+$", value):
+            raise ValueError("expected an http(s) link")
+        return value
+
+
+class SectorEntry(_Entry):
+    id: str
+    emoji: NonEmpty
+    name: Localized
+    summary: Localized
+
+    @field_validator("id")
+    @classmethod
+    def _sector_id(cls, value: str) -> str:
+        if not _SECTOR_ID_RE.match(value):
+            raise ValueError("sector ids use a-z, 0-9 and '_' (at most 24 characters)")
+        return value
+
+
+class FigureEntry(_Entry):
+    period: str
+    reporter: Reporter | None = None
+    flow: Flow
+    value_usd: float | None = Field(default=None, ge=0)
+    value_bound: Bound = Bound.EXACT
+    growth_pct: float | None = Field(default=None, ge=-100, le=10_000)
+    growth_bound: Bound = Bound.EXACT
+    favours: Reporter | None = None
+    note: Localized | None = None
+    sources: list[Id] = Field(min_length=1)
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, value: str) -> str:
+        Period.from_key(value)
+        return value
+
+    @model_validator(mode="after")
+    def _says_something(self) -> FigureEntry:
+        if self.value_usd is None and self.growth_pct is None and self.favours is None:
+            raise ValueError("a figure needs value_usd, growth_pct or favours")
+        return self
+
+
+class TopicEntry(_Entry):
+    id: Id
+    sector: str
+    status: Status
+    date: DateText = None
+    title: Localized
+    text: Localized
+    sources: list[Id] = Field(min_length=1)
+
+
+class Dataset(BaseModel):
+    sources: list[SourceEntry]
+    sectors: list[SectorEntry]
+    figures: list[FigureEntry]
+    topics: list[TopicEntry]
+    fingerprint: str
+
+
+_SECTIONS: dict[str, tuple[str, type[_Entry]]] = {
+    "sources.toml": ("source", SourceEntry),
+    "sectors.toml": ("sector", SectorEntry),
+    "trade.toml": ("figure", FigureEntry),
+    "topics.toml": ("topic", TopicEntry),
+}
+
+
+def fingerprint(directory: Path) -> str:
+    """A hash of the data files, to tell whether the database holds them already."""
+    digest = hashlib.sha256()
+    for name in FILES:
+        path = directory / name
+        digest.update(name.encode())
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    return digest.hexdigest()
+
+
+def _entry_label(table: str, index: int, raw: Any) -> str:
+    label = f"{table} #{index + 1}"
+    if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+        label += f" (id '{raw['id']}')"
+    return label
+
+
+def _read_section(directory: Path, name: str) -> list[Any]:
+    table, model = _SECTIONS[name]
+    path = directory / name
+    shown = path.as_posix()
+    if not path.is_file():
+        raise DatasetError(shown, None, None, "file not found")
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise DatasetError(shown, None, None, f"not valid TOML: {exc}") from None
+    unknown = set(document) - {table}
+    if unknown:
+        raise DatasetError(shown, None, None, f"unknown top-level key(s): {', '.join(sorted(unknown))}")
+    raw_entries = document.get(table, [])
+    if not isinstance(raw_entries, list):
+        raise DatasetError(shown, None, table, f"expected a list of [[{table}]] tables")
+    entries = []
+    for index, raw in enumerate(raw_entries):
+        try:
+            entries.append(model.model_validate(raw))
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            field = ".".join(str(part) for part in error["loc"]) or None
+            raise DatasetError(shown, _entry_label(table, index, raw), field, error["msg"]) from None
+    return entries
+
+
+def load_dataset(directory: Path) -> Dataset:
+    """Read and validate ``directory``; raise :class:`DatasetError` on the first problem."""
+    sources: list[SourceEntry] = _read_section(directory, "sources.toml")
+    sectors: list[SectorEntry] = _read_section(directory, "sectors.toml")
+    figures: list[FigureEntry] = _read_section(directory, "trade.toml")
+    topics: list[TopicEntry] = _read_section(directory, "topics.toml")
+
+    def unique(items: list[Any], name: str, table: str) -> set[str]:
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            if item.id in seen:
+                path = (directory / name).as_posix()
+                raise DatasetError(path, f"{table} #{index + 1} (id '{item.id}')", "id", "duplicate id")
+            seen.add(item.id)
+        return seen
+
+    source_ids = unique(sources, "sources.toml", "source")
+    sector_ids = unique(sectors, "sectors.toml", "sector")
+    unique(topics, "topics.toml", "topic")
+
+    def check_sources(items: list[Any], name: str, table: str) -> None:
+        for index, item in enumerate(items):
+            for position, source_id in enumerate(item.sources):
+                if source_id not in source_ids:
+                    label = _entry_label(table, index, {"id": getattr(item, "id", None)})
+                    path = (directory / name).as_posix()
+                    raise DatasetError(path, label, f"sources.{position}", f"unknown source '{source_id}'")
+
+    check_sources(figures, "trade.toml", "figure")
+    check_sources(topics, "topics.toml", "topic")
+    for index, topic in enumerate(topics):
+        if topic.sector not in sector_ids:
+            path = (directory / "topics.toml").as_posix()
+            label = _entry_label("topic", index, {"id": topic.id})
+            raise DatasetError(path, label, "sector", f"unknown sector '{topic.sector}'")
+
+    return Dataset(
+        sources=sources,
+        sectors=sectors,
+        figures=figures,
+        topics=topics,
+        fingerprint=fingerprint(directory),
+    )
+
+
+__all__ = ["FILES", "LOCALES", "Dataset", "DatasetError", "fingerprint", "load_dataset"]

@@ -1,0 +1,99 @@
+"""Pieces every view shares: the rendered reply, citations and labels.
+
+Views are pure functions of domain objects and the reader's locale (aiogram's i18n context
+is set by the locale middleware, or by ``i18n.use_locale`` outside a handler).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+
+from bot.domain.models import Reporter, Source, Status
+from bot.views import format as fmt
+
+MESSAGE_LIMIT = 4096  # Telegram's limit on a message text, after entity parsing
+SAFE_LIMIT = 3900  # what views aim for, leaving room for a footer
+
+
+def quote(text: str) -> str:
+    """Escape text for Telegram HTML (``&``, ``<``, ``>``)."""
+    return escape(text, quote=False)
+
+
+def bold(text: str) -> str:
+    """``<b>`` around escaped text (aiogram's ``html.bold`` does not escape)."""
+    return f"<b>{quote(text)}</b>"
+
+
+def italic(text: str) -> str:
+    return f"<i>{quote(text)}</i>"
+
+
+def link(text: str, url: str) -> str:
+    return f'<a href="{escape(url, quote=True)}">{quote(text)}</a>'
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A reply ready to send: HTML text and its inline keyboard."""
+
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+
+
+def cite(source_ids: Sequence[str], numbering: dict[str, int]) -> str:
+    """``[1][2]`` markers pointing into the card's numbered source list."""
+    return "".join(f"[{numbering[sid]}]" for sid in source_ids if sid in numbering)
+
+
+def source_line(number: int | None, source: Source, locale: str) -> str:
+    """One source as HTML: number, outlet (linked where the data has a link), title, date."""
+    outlet = link(source.outlet, source.url) if source.url else quote(source.outlet)
+    parts = [outlet]
+    if source.title:
+        parts.append(_("“{title}”").format(title=quote(source.title)))
+    parts.append(quote(fmt.date(source.date, locale)))
+    prefix = f"[{number}] " if number is not None else "• "
+    return prefix + ", ".join(parts)
+
+
+def sources_block(sources: Sequence[Source], locale: str) -> str:
+    lines = [bold(_("Sources"))]
+    lines += [source_line(number, source, locale) for number, source in enumerate(sources, 1)]
+    return "\n".join(lines)
+
+
+def numbering(sources: Sequence[Source]) -> dict[str, int]:
+    return {source.id: number for number, source in enumerate(sources, 1)}
+
+
+def reporter_label(reporter: Reporter | None) -> str:
+    if reporter is Reporter.BELARUS:
+        return _("🇧🇾 Belarusian statistics")
+    if reporter is Reporter.KAZAKHSTAN:
+        return _("🇰🇿 Kazakh statistics")
+    return _("📰 Statistics not specified")
+
+
+def country(reporter: Reporter) -> str:
+    """The country in the genitive-free form the balance sentence needs."""
+    if reporter is Reporter.BELARUS:
+        return _("in Belarus's favour")
+    return _("in Kazakhstan's favour")
+
+
+def status_label(status: Status) -> str:
+    labels = {
+        Status.LAUNCHED: _("✅ launched"),
+        Status.SIGNED: _("🖋 signed"),
+        Status.IN_PROGRESS: _("🔄 in progress"),
+        Status.PLANNED: _("🗓 planned"),
+        Status.ANNOUNCED: _("📣 announced"),
+        Status.BACKGROUND: _("ℹ️ background"),
+    }
+    return labels[status]

@@ -1,0 +1,125 @@
+"""/start, /help, /language, the command menu and the short answers."""
+
+from __future__ import annotations
+
+from aiogram.types import BotCommand, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import LanguageCb, LocaleChoice, MenuAction, MenuCb
+from bot.views.common import Rendered, bold, quote
+
+LANGUAGE_NAMES: dict[LocaleChoice, str] = {
+    LocaleChoice.RU: "🇷🇺 Русский",
+    LocaleChoice.EN: "🇬🇧 English",
+    LocaleChoice.KK: "🇰🇿 Қазақша",
+    LocaleChoice.BE: "🇧🇾 Беларуская",
+}
+
+
+def command_descriptions() -> list[tuple[str, str]]:
+    """The commands in menu order, each with its one-line description in the current locale."""
+    return [
+        ("turnover", _("Trade turnover, exports and the balance")),
+        ("sectors", _("Industry, agriculture, food retail, IT")),
+        ("sources", _("Where the figures come from")),
+        ("language", _("Change the language")),
+        ("help", _("What the bot can do")),
+        ("start", _("Main menu")),
+    ]
+
+
+def bot_commands() -> list[BotCommand]:
+    return [BotCommand(command=name, description=text) for name, text in command_descriptions()]
+
+
+def bot_description() -> str:
+    """Shown in an empty chat before /start (up to 512 characters)."""
+    return _(
+        "Trade between Belarus and Kazakhstan in figures: turnover and its growth, exports each way, "
+        "the balance, and cooperation in industry, agriculture, food retail and IT. "
+        "Every figure comes with its source. Russian, English, Kazakh and Belarusian."
+    )
+
+
+def bot_short_description() -> str:
+    """Shown on the bot's profile (up to 120 characters)."""
+    return _("Belarus–Kazakhstan trade and cooperation: figures with sources, in four languages.")
+
+
+def main_menu() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("📊 Turnover"), callback_data=MenuCb(action=MenuAction.TURNOVER))
+    builder.button(text=_("🏭 Sectors"), callback_data=MenuCb(action=MenuAction.SECTORS))
+    builder.button(text=_("📚 Sources"), callback_data=MenuCb(action=MenuAction.SOURCES))
+    builder.button(text=_("🌐 Language"), callback_data=MenuCb(action=MenuAction.LANGUAGE))
+    builder.button(text=_("❓ Help"), callback_data=MenuCb(action=MenuAction.HELP))
+    builder.adjust(2, 2, 1)
+    return builder.as_markup()
+
+
+def render_start(first_name: str | None) -> Rendered:
+    greeting = _("👋 Hello, {name}!").format(name=bold(first_name)) if first_name else _("👋 Hello!")
+    text = "\n\n".join(
+        [
+            greeting,
+            _(
+                "I follow trade and cooperation between Belarus and Kazakhstan: turnover and its "
+                "growth, exports each way, the balance, and what is happening in industry, "
+                "agriculture, food retail and IT."
+            ),
+            _(
+                "Belarusian and Kazakh statistics often differ: I show both, and every figure "
+                "comes with its source."
+            ),
+            _("Choose below or type /help."),
+        ]
+    )
+    return Rendered(text, main_menu())
+
+
+def render_help() -> Rendered:
+    lines = [bold(_("❓ What I can do")), ""]
+    lines += [f"/{name} — {quote(text)}" for name, text in command_descriptions()]
+    lines += [
+        "",
+        _("Examples: /turnover 2024, /turnover 2025-08 (January–August 2025), /start sector_food_retail."),
+    ]
+    return Rendered("\n".join(lines), main_menu())
+
+
+def render_language_choice(current: str) -> Rendered:
+    builder = InlineKeyboardBuilder()
+    for choice, name in LANGUAGE_NAMES.items():
+        label = f"✓ {name}" if choice.value == current else name
+        builder.button(text=label, callback_data=LanguageCb(locale=choice))
+    builder.adjust(2)
+    return Rendered(bold(_("🌐 Choose the language")), builder.as_markup())
+
+
+def render_language_set(locale: LocaleChoice) -> Rendered:
+    text = _("✅ Language: {language}. The command menu is now in this language too.").format(
+        language=LANGUAGE_NAMES[locale]
+    )
+    return Rendered(text, main_menu())
+
+
+def render_fallback() -> Rendered:
+    return Rendered(
+        _("🤔 I don't understand free text yet. Use the menu below or see /help for the commands."),
+        main_menu(),
+    )
+
+
+def render_unknown_command(command: str) -> Rendered:
+    shown = quote(command[:64])
+    return Rendered(_("Unknown command {command}. See /help.").format(command=shown), main_menu())
+
+
+def render_outdated_button() -> str:
+    """A callback answer (plain text, at most 200 characters)."""
+    return _("This button is out of date. Please open the menu again with /start.")
+
+
+def render_error() -> str:
+    return _("⚠️ Something went wrong on our side. Please try again in a minute.")

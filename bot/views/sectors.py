@@ -1,0 +1,91 @@
+"""/sectors: the list of sectors and one sector's card."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import MenuAction, MenuCb, SectorCb
+from bot.domain.models import Sector, SectorCard, Topic
+from bot.views import format as fmt
+from bot.views.common import (
+    SAFE_LIMIT,
+    Rendered,
+    bold,
+    cite,
+    italic,
+    numbering,
+    quote,
+    sources_block,
+    status_label,
+)
+
+
+def render_sector_list(sectors: tuple[Sector, ...]) -> Rendered:
+    lines = [bold(_("🏭 Sectors of cooperation")), _("Choose a sector to see what is happening in it:"), ""]
+    lines += [f"{quote(s.emoji)} {bold(s.name)}: {quote(s.summary)}" for s in sectors]
+    builder = InlineKeyboardBuilder()
+    for sector in sectors:
+        builder.button(text=f"{sector.emoji} {sector.name}", callback_data=SectorCb(sector_id=sector.id))
+    builder.adjust(2)
+    builder.row(
+        InlineKeyboardButton(text=_("📊 Turnover"), callback_data=MenuCb(action=MenuAction.TURNOVER).pack())
+    )
+    return Rendered("\n".join(lines), builder.as_markup())
+
+
+def _topic_block(topic: Topic, numbers: dict[str, int], locale: str) -> str:
+    meta = [status_label(topic.status)]
+    if topic.date:
+        meta.append(fmt.date(topic.date, locale))
+    return (
+        f"▪️ {bold(topic.title)}\n"
+        f"{italic(' · '.join(meta))} {cite(topic.source_ids, numbers)}\n"
+        f"{quote(topic.text)}"
+    )
+
+
+def _card_text(card: SectorCard, shown: int, locale: str) -> str:
+    topics = card.topics[:shown]
+    used = {sid for topic in topics for sid in topic.source_ids}
+    sources = [source for source in card.sources if source.id in used]
+    numbers = numbering(sources)
+    parts = [f"{quote(card.sector.emoji)} {bold(card.sector.name)}\n{quote(card.sector.summary)}"]
+    parts += [_topic_block(topic, numbers, locale) for topic in topics]
+    hidden = len(card.topics) - shown
+    if hidden:
+        parts.append(
+            italic(
+                ngettext("…and {n} more item.", "…and {n} more items.", hidden).format(n=hidden),
+            )
+        )
+    if not card.topics:
+        parts.append(italic(_("No items in this sector yet.")))
+    if sources:
+        parts.append(sources_block(sources, locale))
+    return "\n\n".join(parts)
+
+
+def sector_card_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("◀️ All sectors"), callback_data=SectorCb(sector_id=""))
+    builder.button(text=_("📊 Turnover"), callback_data=MenuCb(action=MenuAction.TURNOVER))
+    return builder.as_markup()
+
+
+def render_sector_card(card: SectorCard, locale: str) -> Rendered:
+    """The card with as many topics as fit one Telegram message, newest first."""
+    shown = len(card.topics)
+    text = _card_text(card, shown, locale)
+    while len(text) > SAFE_LIMIT and shown > 1:
+        shown -= 1
+        text = _card_text(card, shown, locale)
+    return Rendered(text, sector_card_keyboard())
+
+
+def render_unknown_sector(sector_id: str, sectors: tuple[Sector, ...]) -> Rendered:
+    listed = render_sector_list(sectors)
+    head = _("There is no sector “{sector}”.").format(sector=quote(sector_id[:40]))
+    return Rendered(f"{head}\n\n{listed.text}", listed.markup)

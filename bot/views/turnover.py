@@ -1,0 +1,129 @@
+"""/turnover: growth, exports each way and the balance for one period, with sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from babel.dates import format_interval
+
+from bot.callbacks import MenuAction, MenuCb, TurnoverCb
+from bot.domain.models import Bound, Flow, Period, PeriodReport, TradeFigure
+from bot.domain.trade import by_flow, derived_balances, mirror_gap
+from bot.views import format as fmt
+from bot.views.common import (
+    Rendered,
+    bold,
+    cite,
+    country,
+    italic,
+    numbering,
+    quote,
+    reporter_label,
+    sources_block,
+)
+
+
+def flow_title(flow: Flow) -> str:
+    titles = {
+        Flow.TURNOVER: _("Trade turnover"),
+        Flow.EXPORT_BY_TO_KZ: _("Exports Belarus → Kazakhstan"),
+        Flow.EXPORT_KZ_TO_BY: _("Exports Kazakhstan → Belarus"),
+        Flow.BALANCE: _("Balance"),
+    }
+    return titles[flow]
+
+
+def _figure_value(figure: TradeFigure, locale: str) -> str:
+    parts = []
+    if figure.value_usd is not None:
+        parts.append(fmt.bounded(fmt.money(figure.value_usd, locale), figure.value_bound))
+    if figure.growth_pct is not None:
+        growth = fmt.bounded(fmt.percent(figure.growth_pct, locale), figure.growth_bound)
+        parts.append(_("{growth} year on year").format(growth=growth))
+    text = ", ".join(parts)
+    if figure.flow is Flow.BALANCE and figure.favours is not None:
+        text = f"{text} {country(figure.favours)}" if text else country(figure.favours)
+    return text
+
+
+def _figure_line(figure: TradeFigure, numbers: dict[str, int], locale: str, *, derived: bool) -> str:
+    line = f"{quote(reporter_label(figure.reporter))}: {bold(_figure_value(figure, locale))}"
+    if derived:
+        line += " " + italic(_("(calculated from the two export figures)"))
+    line += f" {cite(figure.source_ids, numbers)}"
+    if figure.note:
+        line += f"\n    {italic(figure.note)}"
+    return line
+
+
+def short_period(period: Period, locale: str) -> str:
+    """A button label: "2024", "Jan – Aug 2025"."""
+    if period.is_full_year:
+        return str(period.year)
+    start, end = dt.date(period.year, period.start, 1), dt.date(period.year, period.end, 1)
+    return format_interval(start, end, "yMMM", locale=locale)
+
+
+def period_keyboard(periods: tuple[Period, ...], current: Period | None, locale: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for period in periods:
+        label = short_period(period, locale)
+        if period == current:
+            label = f"• {label} •"
+        builder.button(text=label, callback_data=TurnoverCb(period=period.key))
+    builder.adjust(3)
+    builder.row(
+        InlineKeyboardButton(text=_("🏭 Sectors"), callback_data=MenuCb(action=MenuAction.SECTORS).pack()),
+        InlineKeyboardButton(text=_("📚 Sources"), callback_data=MenuCb(action=MenuAction.SOURCES).pack()),
+    )
+    return builder.as_markup()
+
+
+def render_turnover(report: PeriodReport, locale: str) -> Rendered:
+    numbers = numbering(report.sources)
+    lines = [
+        bold(_("📊 Belarus–Kazakhstan trade")),
+        bold(fmt.period(report.period, locale)),
+    ]
+    grouped = by_flow(report.figures)
+    computed = derived_balances(report.figures)
+    if computed and Flow.BALANCE not in grouped:
+        grouped[Flow.BALANCE] = []
+    for flow, figures in grouped.items():
+        lines += ["", bold(flow_title(flow))]
+        lines += [_figure_line(f, numbers, locale, derived=False) for f in figures]
+        if flow is Flow.BALANCE:
+            lines += [_figure_line(f, numbers, locale, derived=True) for f in computed]
+
+    notes = []
+    if mirror_gap(report.figures):
+        notes.append(_("Belarusian and Kazakh statistics differ (mirror statistics), so both are shown."))
+    if all(f.value_usd is None or f.flow is Flow.BALANCE for f in report.figures):
+        notes.append(_("The sources give growth rates only: no values in US dollars were published."))
+    if any(f.value_bound is not Bound.EXACT or f.growth_bound is not Bound.EXACT for f in report.figures):
+        notes.append(_("“over” and “about” are the sources' own words."))
+    if notes:
+        lines += ["", *(italic(note) for note in notes)]
+    lines += ["", sources_block(report.sources, locale)]
+    return Rendered("\n".join(lines), period_keyboard(report.periods, report.period, locale))
+
+
+def render_unknown_period(query: str, periods: tuple[Period, ...], locale: str, *, parsed: bool) -> Rendered:
+    """``/turnover 1850`` (a period with no data) or ``/turnover abc`` (not a period)."""
+    shown = quote(query[:40] + ("…" if len(query) > 40 else ""))
+    if parsed:
+        head = _("I have no trade figures for {period}.").format(period=bold(shown))
+    else:
+        head = _("“{text}” is not a period I understand.").format(text=shown)
+    available = ", ".join(quote(fmt.period(p, locale)) for p in periods)
+    body = _("Periods with data: {periods}.").format(periods=available)
+    example = next((p.key for p in periods if p.is_full_year), periods[0].key if periods else "2024")
+    hint = _("Type, for example, /turnover {example} or choose below.").format(example=example)
+    return Rendered(f"{head}\n{body}\n{hint}", period_keyboard(periods, None, locale))
+
+
+def render_no_data() -> Rendered:
+    return Rendered(_("No trade figures are loaded yet. Please try again later."))

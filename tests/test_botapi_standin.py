@@ -1,0 +1,253 @@
+"""The Bot API stand-in, checked with aiogram's own Bot and AiohttpSession."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup
+
+from tests.botapi_standin import ApiCall, BotApiStandin, plain_text
+
+TOKEN = "42:standin-unit-token"
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[BotApiStandin]:
+    async with BotApiStandin() as standin:
+        yield standin
+
+
+@pytest.fixture
+async def bot(api: BotApiStandin) -> AsyncIterator[Bot]:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api.base_url))
+    bot = Bot(TOKEN, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+    try:
+        yield bot
+    finally:
+        await bot.session.close()
+
+
+def markup(*data: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=f"button {d}", callback_data=d) for d in data]]
+    )
+
+
+def same(left: InlineKeyboardMarkup, right: InlineKeyboardMarkup) -> bool:
+    return left.model_dump(exclude_none=True) == right.model_dump(exclude_none=True)
+
+
+async def test_listens_on_loopback_with_a_free_port(api: BotApiStandin) -> None:
+    assert api.base_url.startswith("http://127.0.0.1:")
+    assert api.port > 0
+
+
+async def test_get_me(api: BotApiStandin, bot: Bot) -> None:
+    me = await bot.get_me()
+    assert me.is_bot
+    assert me.username == "bk_trade_bot"
+    assert me.id == 42  # the token's numeric part, as on Telegram
+    assert api.token_seen == TOKEN
+    assert [call.method for call in api.calls] == ["getMe"]
+
+
+async def test_send_message_round_trip_is_recorded(api: BotApiStandin, bot: Bot) -> None:
+    first = await bot.send_message(7, "<b>Hello</b> &amp; welcome", reply_markup=markup("a:1", "a:2"))
+    second = await bot.send_message(7, "again")
+    other_chat = await bot.send_message(8, "elsewhere")
+
+    assert first.message_id == 1
+    assert second.message_id == 2
+    assert other_chat.message_id == 1
+    assert first.chat.id == 7
+    assert first.chat.type == "private"
+    assert first.from_user is not None
+    assert first.from_user.is_bot
+    assert first.text == "Hello & welcome"
+    assert first.reply_markup is not None
+    assert same(first.reply_markup, markup("a:1", "a:2"))
+
+    call = await api.wait_for("sendMessage", lambda c: c.params["chat_id"] == 7)
+    assert isinstance(call, ApiCall)
+    assert call.params["text"] == "<b>Hello</b> &amp; welcome"
+    assert call.params["parse_mode"] == "HTML"
+    assert call.params["reply_markup"]["inline_keyboard"][0][1]["callback_data"] == "a:2"
+    assert call.result["message_id"] == 1
+    assert call.ok
+    # consumed: the next wait returns the next one
+    assert (await api.wait_for("sendMessage", lambda c: c.params["chat_id"] == 7)).params["text"] == "again"
+    assert (await api.wait_for("sendMessage")).params["chat_id"] == 8
+    with pytest.raises(TimeoutError):
+        await api.wait_for("sendMessage", timeout=0.2)
+
+
+async def test_wait_for_waits_for_a_later_call(api: BotApiStandin, bot: Bot) -> None:
+    waiter = asyncio.create_task(api.wait_for("sendChatAction", timeout=5))
+    await asyncio.sleep(0.05)
+    assert not waiter.done()
+    assert await bot.send_chat_action(5, "typing") is True
+    call = await waiter
+    assert call.params == {"chat_id": 5, "action": "typing"}
+
+
+async def test_edit_message_text_and_markup(api: BotApiStandin, bot: Bot) -> None:
+    sent = await bot.send_message(9, "one", reply_markup=markup("x"))
+    edited = await bot.edit_message_text("<i>two</i>", chat_id=9, message_id=sent.message_id)
+    assert not isinstance(edited, bool)
+    assert edited.message_id == sent.message_id
+    assert edited.text == "two"
+    assert edited.edit_date is not None
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_text("<i>two</i>", chat_id=9, message_id=sent.message_id)
+    updated = await bot.edit_message_reply_markup(
+        chat_id=9, message_id=sent.message_id, reply_markup=markup("y")
+    )
+    assert not isinstance(updated, bool)
+    assert updated.reply_markup is not None
+    assert same(updated.reply_markup, markup("y"))
+    with pytest.raises(TelegramBadRequest, match="message to edit not found"):
+        await bot.edit_message_text("three", chat_id=9, message_id=99)
+
+
+async def test_get_updates_returns_pushed_updates(api: BotApiStandin, bot: Bot) -> None:
+    assert await bot.get_updates(timeout=0) == []
+    api.push_message("/start", user_id=1001, language_code="kk")
+    api.push_message("hello", user_id=1001)
+
+    updates = await bot.get_updates(offset=0, timeout=5)
+    assert [u.update_id for u in updates] == [1, 2]
+    message = updates[0].message
+    assert message is not None
+    assert message.text == "/start"
+    assert message.chat.id == 1001
+    assert message.from_user is not None
+    assert message.from_user.language_code == "kk"
+
+    # the offset confirms earlier updates; the long poll wakes up when one is pushed
+    poll = asyncio.create_task(bot.get_updates(offset=3, timeout=5))
+    await asyncio.sleep(0.1)
+    assert not poll.done()
+    sent = await bot.send_message(1001, "pick one", reply_markup=markup("choice:1"))
+    api.push_callback(sent.model_dump(mode="json", exclude_none=True), "choice:1")
+    later = await poll
+    assert [u.update_id for u in later] == [3]
+    callback = later[0].callback_query
+    assert callback is not None
+    assert callback.data == "choice:1"
+    assert callback.from_user.language_code == "kk"  # remembered from the user's messages
+    assert callback.message is not None
+    assert callback.message.message_id == sent.message_id
+    assert await bot.answer_callback_query(callback.id, text="ok") is True
+    assert api.pending_updates == [api.pending_updates[0]]  # update 3 is confirmed by the next poll only
+
+    assert await bot.get_updates(offset=4, timeout=0) == []
+    assert api.pending_updates == []
+
+
+async def test_long_poll_is_capped(api: BotApiStandin, bot: Bot) -> None:
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    assert await bot.get_updates(timeout=30) == []
+    assert loop.time() - started < 3
+    call = await api.wait_for("getUpdates")
+    assert call.params["timeout"] == 30
+
+
+async def test_commands_descriptions_and_fallback(api: BotApiStandin, bot: Bot) -> None:
+    commands = [BotCommand(command="help", description="What the bot can do")]
+    assert await bot.set_my_commands(commands, language_code="en") is True
+    assert await bot.set_my_commands(commands) is True
+    assert await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=5)) is True
+    assert await bot.set_my_description("A bot", language_code="be") is True
+    assert await bot.set_my_short_description("Short") is True
+    assert await bot.delete_my_commands(language_code="en") is True
+    assert await bot.delete_webhook(drop_pending_updates=True) is True
+    assert await bot.set_chat_menu_button() is True
+    assert await bot.leave_chat(-100) is True  # no handler of its own: the fallback
+
+    calls = api.calls_of("setMyCommands")
+    assert [c.params.get("language_code") for c in calls] == ["en", None, None]
+    assert calls[0].params["commands"] == [{"command": "help", "description": "What the bot can do"}]
+    assert calls[2].params["scope"] == {"type": "chat", "chat_id": 5}
+    assert (await bot.get_my_commands())[0].command == "help"
+    assert (await bot.get_my_description(language_code="be")).description == "A bot"
+    assert api.calls_of("leaveChat")[0].params == {"chat_id": -100}
+    with pytest.raises(TelegramBadRequest):
+        await bot.set_my_commands([BotCommand(command="Bad Command", description="x")])
+
+
+async def test_refuses_what_telegram_refuses(bot: Bot) -> None:
+    with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+        await bot.send_message(1, "<b>unclosed")
+    with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+        await bot.send_message(1, "1 < 2")
+    with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+        await bot.send_message(1, "<div>x</div>")
+    with pytest.raises(TelegramBadRequest, match="message is too long"):
+        await bot.send_message(1, "x" * 4097)
+    with pytest.raises(TelegramBadRequest, match="text is empty"):
+        await bot.send_message(1, "<b> </b>")
+    with pytest.raises(TelegramBadRequest, match="BUTTON_DATA_INVALID"):
+        await bot.send_message(1, "x", reply_markup=markup("d" * 65))
+    with pytest.raises(TelegramBadRequest, match="query ID is invalid"):
+        await bot.answer_callback_query("no-such-query")
+    assert (await bot.send_message(1, "x" * 4096)).text == "x" * 4096
+    assert (await bot.send_message(1, "a &lt; b, <a href='https://x.org'>link</a>")).text == "a < b, link"
+
+
+async def test_fail_next_retry_after(api: BotApiStandin, bot: Bot) -> None:
+    api.fail_next("sendMessage", 429, "Too Many Requests: retry after 3", retry_after=3)
+    with pytest.raises(TelegramRetryAfter) as caught:
+        await bot.send_message(1, "hi")
+    assert caught.value.retry_after == 3
+    assert (await bot.send_message(1, "hi")).text == "hi"  # only the next call fails
+    statuses = [call.status for call in api.calls_of("sendMessage")]
+    assert statuses == [429, 200]
+
+
+async def test_fail_next_server_error(api: BotApiStandin, bot: Bot) -> None:
+    api.fail_next("sendMessage", 500, "Internal Server Error")
+    with pytest.raises(TelegramServerError):
+        await bot.send_message(1, "hi")
+
+
+async def test_fail_next_forbidden_and_queueing(api: BotApiStandin, bot: Bot) -> None:
+    api.fail_next("sendmessage", 403, "Forbidden: bot was blocked by the user")
+    api.fail_next("sendMessage", 403, "Forbidden: user is deactivated")
+    with pytest.raises(TelegramForbiddenError, match="blocked by the user"):
+        await bot.send_message(1, "hi")
+    with pytest.raises(TelegramForbiddenError, match="deactivated"):
+        await bot.send_message(1, "hi")
+    assert await bot.get_me()  # other methods are unaffected
+    call = await api.wait_for("sendMessage")
+    assert not call.ok
+    assert call.description == "Forbidden: bot was blocked by the user"
+
+
+async def test_unknown_token_is_unauthorized_when_a_token_is_expected() -> None:
+    from aiogram.exceptions import TelegramUnauthorizedError
+
+    async with BotApiStandin(token="1:right") as api:
+        bot = Bot("1:wrong", session=AiohttpSession(api=TelegramAPIServer.from_base(api.base_url)))
+        try:
+            with pytest.raises(TelegramUnauthorizedError):
+                await bot.get_me()
+        finally:
+            await bot.session.close()
+
+
+def test_plain_text() -> None:
+    assert plain_text("<b>a</b> &amp; <i>b</i>", "HTML") == "a & b"
+    assert plain_text("<b>a</b>", None) == "<b>a</b>"

@@ -1,0 +1,243 @@
+"""End to end: ``python -m bot run`` as a real process against the local Bot API stand-in.
+
+The bot long-polls the stand-in on 127.0.0.1; the test plays four users (ru, en, kk, be) through
+every command and button, then stops the bot with SIGTERM and reads its log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+import pytest
+
+from tests.botapi_standin import ApiCall, BotApiStandin
+
+REPO = Path(__file__).resolve().parent.parent
+TOKEN = "123456:TEST-token-e2e"
+SECRET = TOKEN.split(":", 1)[1]
+LANGUAGES = {"ru": 2001, "en": 2002, "kk": 2003, "be": 2004}  # language_code -> user id
+STEP_TIMEOUT = 10.0
+STARTUP_TIMEOUT = 20.0
+CONVERSATION_TIMEOUT = 45.0
+STOP_TIMEOUT = 10.0
+
+
+def bot_env(api: BotApiStandin, tmp_path: Path) -> dict[str, str]:
+    env = os.environ.copy()
+    env.update(
+        {
+            "BOT_TOKEN": TOKEN,
+            "BOT_API_URL": api.base_url,
+            "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
+            "DATA_DIR": str(REPO / "data"),
+            "ADMIN_IDS": "",
+            "DEFAULT_LOCALE": "ru",
+            "LOG_LEVEL": "INFO",
+            "PYTHONUNBUFFERED": "1",
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
+        }
+    )
+    return env
+
+
+def open_logs(tmp_path: Path) -> tuple[IO[bytes], IO[bytes]]:
+    return (tmp_path / "bot.stdout.log").open("wb"), (tmp_path / "bot.stderr.log").open("wb")
+
+
+def read_log(tmp_path: Path) -> str:
+    parts = []
+    for name in ("bot.stdout.log", "bot.stderr.log"):
+        path = tmp_path / name
+        if path.exists():
+            parts.append(path.read_text(encoding="utf-8", errors="replace"))
+    return "\n".join(parts)
+
+
+def log_tail(tmp_path: Path) -> str:
+    return "--- bot log (tail) ---\n" + read_log(tmp_path)[-4000:]
+
+
+async def stop(process: asyncio.subprocess.Process) -> int:
+    """SIGTERM, up to STOP_TIMEOUT seconds for a clean exit, then SIGKILL."""
+    if process.returncode is None:
+        try:
+            process.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(process.wait(), STOP_TIMEOUT)
+        except ProcessLookupError:
+            pass
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+    return await process.wait()
+
+
+class Conversation:
+    """Pushes updates for one user and waits for the bot's answers, failing fast if it dies."""
+
+    def __init__(
+        self, api: BotApiStandin, exited: asyncio.Task[int], tmp_path: Path, lang: str, user_id: int
+    ) -> None:
+        self.api = api
+        self.exited = exited
+        self.tmp_path = tmp_path
+        self.lang = lang
+        self.user_id = user_id
+
+    async def expect(self, method: str, predicate: Callable[[ApiCall], bool], what: str) -> ApiCall:
+        waiter = asyncio.ensure_future(self.api.wait_for(method, predicate, timeout=STEP_TIMEOUT))
+        await asyncio.wait({waiter, self.exited}, return_when=asyncio.FIRST_COMPLETED)
+        if not waiter.done():
+            waiter.cancel()
+            pytest.fail(
+                f"[{self.lang}] the bot exited with {self.exited.result()} while waiting for {what}\n"
+                f"{log_tail(self.tmp_path)}"
+            )
+        try:
+            call = waiter.result()
+        except TimeoutError as exc:
+            pytest.fail(f"[{self.lang}] {what}: {exc}\n{log_tail(self.tmp_path)}")
+        assert call.ok, f"[{self.lang}] {what}: Telegram would refuse it: {call.status} {call.description}"
+        return call
+
+    def to_me(self, call: ApiCall) -> bool:
+        return call.params.get("chat_id") == self.user_id
+
+    async def say(self, text: str) -> ApiCall:
+        self.api.push_message(text, user_id=self.user_id, language_code=self.lang, first_name="Tester")
+        call = await self.expect("sendMessage", self.to_me, f"a reply to {text!r}")
+        assert str(call.params.get("text", "")).strip(), f"[{self.lang}] empty reply to {text!r}"
+        assert str(call.result.get("text", "")).strip(), (
+            f"[{self.lang}] reply to {text!r} is empty when shown"
+        )
+        return call
+
+    async def click(self, message: dict[str, Any], data: str, what: str) -> ApiCall:
+        update = self.api.push_callback(message, data, user_id=self.user_id, language_code=self.lang)
+        query_id = update["callback_query"]["id"]
+        edit = await self.expect(
+            "editMessageText",
+            lambda c: self.to_me(c) and c.params.get("message_id") == message["message_id"],
+            f"the message edited after a click on {what} ({data!r})",
+        )
+        assert str(edit.params.get("text", "")).strip(), f"[{self.lang}] {what}: edited to an empty text"
+        await self.expect(
+            "answerCallbackQuery",
+            lambda c: c.params.get("callback_query_id") == query_id,
+            f"answerCallbackQuery after a click on {what}",
+        )
+        return edit
+
+
+def buttons(call: ApiCall) -> list[dict[str, Any]]:
+    markup = call.params.get("reply_markup") or {}
+    return [
+        button for row in markup.get("inline_keyboard", []) for button in row if "callback_data" in button
+    ]
+
+
+async def converse(talk: Conversation) -> dict[str, str]:
+    """The whole conversation for one language; returns the raw texts by command."""
+    texts: dict[str, str] = {}
+    for command in ("/start", "/help", "/turnover", "/turnover 2024", "/turnover 1850"):
+        texts[command] = (await talk.say(command)).params["text"]
+
+    sectors = await talk.say("/sectors")
+    sector_buttons = buttons(sectors)
+    assert sector_buttons, f"[{talk.lang}] /sectors came without buttons"
+    await talk.click(sectors.result, sector_buttons[0]["callback_data"], "the first sector")
+
+    await talk.say("/sources")
+
+    language = await talk.say("/language")
+    choices = buttons(language)
+    assert choices, f"[{talk.lang}] /language came without buttons"
+    own = [b for b in choices if str(b["callback_data"]).rsplit(":", 1)[-1] == talk.lang]
+    await talk.click(language.result, (own or choices)[0]["callback_data"], "a language")
+
+    texts["hello"] = (await talk.say("hello")).params["text"]
+    return texts
+
+
+async def wait_until_polling(api: BotApiStandin, exited: asyncio.Task[int], tmp_path: Path) -> None:
+    """The first getUpdates: start-up (migrations, data, bot profile) is over."""
+    started = asyncio.ensure_future(api.wait_for("getUpdates", timeout=STARTUP_TIMEOUT))
+    await asyncio.wait({started, exited}, return_when=asyncio.FIRST_COMPLETED)
+    if not started.done():
+        started.cancel()
+        pytest.fail(f"the bot exited with {exited.result()} before polling\n{log_tail(tmp_path)}")
+    try:
+        started.result()
+    except TimeoutError:
+        pytest.fail(
+            f"the bot did not poll within {STARTUP_TIMEOUT} s (and is still running)\n{log_tail(tmp_path)}"
+        )
+
+
+def assert_profile(api: BotApiStandin, method: str) -> None:
+    """Start-up set ``method`` for ru, en, kk, be and a default, outside any chat scope."""
+    calls = [
+        c
+        for c in api.calls_of(method)
+        if (c.params.get("scope") or {"type": "default"}).get("type") not in ("chat", "chat_member")
+    ]
+    failed = [(c.params.get("language_code"), c.status, c.description) for c in calls if not c.ok]
+    assert not failed, f"{method} refused: {failed}"
+    codes = {c.params.get("language_code") for c in calls}
+    assert codes >= {None, "ru", "en", "kk", "be"}, f"{method} was called for {codes}"
+    if method == "setMyCommands":
+        assert all(c.params.get("commands") for c in calls), "an empty command menu"
+
+
+async def test_bot_end_to_end(tmp_path: Path) -> None:
+    async with BotApiStandin() as api:
+        stdout, stderr = open_logs(tmp_path)
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=REPO,
+            env=bot_env(api, tmp_path),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=stderr,
+        )
+        exited = asyncio.ensure_future(process.wait())
+        try:
+            try:
+                async with asyncio.timeout(CONVERSATION_TIMEOUT):
+                    await wait_until_polling(api, exited, tmp_path)
+                    texts = {
+                        lang: await converse(Conversation(api, exited, tmp_path, lang, user_id))
+                        for lang, user_id in LANGUAGES.items()
+                    }
+            except TimeoutError:
+                pytest.fail(f"the conversation took over {CONVERSATION_TIMEOUT} s\n{log_tail(tmp_path)}")
+        finally:
+            returncode = await stop(process)
+            exited.cancel()
+            stdout.close()
+            stderr.close()
+
+        calls = api.calls
+
+    log = read_log(tmp_path)
+    assert api.token_seen == TOKEN
+    for method in ("setMyCommands", "setMyDescription", "setMyShortDescription"):
+        assert_profile(api, method)
+    refused = [f"{c.method} {c.status} {c.description}" for c in calls if not c.ok]
+    assert not refused, f"Telegram would have refused: {refused}"
+    assert texts["ru"]["/help"] != texts["en"]["/help"], (
+        "/help is the same in Russian and English: are the catalogs translated and compiled?"
+    )
+    assert "Traceback" not in log, log[-4000:]
+    assert "ERROR" not in log, log[-4000:]
+    assert SECRET not in log, "the bot token leaked into the log"
+    assert returncode == 0, f"the bot did not exit cleanly on SIGTERM (exit code {returncode})\n{log[-2000:]}"
