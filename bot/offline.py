@@ -31,19 +31,27 @@ class RecordingSession(BaseSession):
         self.requests: list[TelegramMethod[Any]] = []
         self.results: list[Any] = []  # what was answered to each request, as Telegram's JSON
         self._message_ids = itertools.count(1)
-        self._failures: list[TelegramAPIError] = []
+        self._failures: list[tuple[str | None, TelegramAPIError]] = []
 
-    def fail_next(self, error: TelegramAPIError) -> None:
-        """The next call raises ``error`` instead of succeeding."""
-        self._failures.append(error)
+    def fail_next(self, error: TelegramAPIError, *, api_method: str | None = None) -> None:
+        """The next call (of ``api_method``, e.g. ``"editMessageText"``) raises ``error``."""
+        self._failures.append((api_method, error))
+
+    def _failure_for(self, method: TelegramMethod[Any]) -> TelegramAPIError | None:
+        for index, (api_method, error) in enumerate(self._failures):
+            if api_method in (None, method.__api_method__):
+                del self._failures[index]
+                return error
+        return None
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
     ) -> TelegramType:
         self.requests.append(method)
-        if self._failures:
+        failure = self._failure_for(method)
+        if failure is not None:
             self.results.append(None)
-            raise self._failures.pop(0)
+            raise failure
         result = self._result(method)
         self.results.append(result)
         response = Response[method.__returning__].model_validate(  # type: ignore[name-defined]

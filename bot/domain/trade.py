@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 
 from bot.domain.models import Bound, Flow, Period, Reporter, TradeFigure
@@ -74,10 +75,21 @@ def mirror_gap(figures: tuple[TradeFigure, ...]) -> bool:
     return False
 
 
-def pick_period(periods: tuple[Period, ...], year: int) -> Period | None:
-    """The most complete period of ``year``: the whole year, else the latest months."""
+def pick_period(periods: Mapping[Period, int], year: int) -> Period | None:
+    """The most informative period of ``year``: the one whose figures cover the most flows,
+    then the one reaching furthest into the year.
+
+    ``periods`` maps each period with data to the number of flows it has figures for. So
+    January–August 2025 (turnover, both exports, the balance) is chosen over January–
+    September 2025, for which the sources give only the turnover growth.
+    """
     of_year = [p for p in periods if p.year == year]
-    return max(of_year) if of_year else None
+    return max(of_year, key=lambda p: (periods[p], p)) if of_year else None
+
+
+def headline_period(periods: Mapping[Period, int]) -> Period | None:
+    """What /turnover shows with no argument: the most informative period of the latest year."""
+    return pick_period(periods, max(p.year for p in periods)) if periods else None
 
 
 _QUERY_FORMATS = (
@@ -103,9 +115,9 @@ def parse_period(text: str) -> Period:
     raise ValueError(f"not a period: {text!r}")
 
 
-def resolve_period(requested: Period, periods: tuple[Period, ...]) -> Period | None:
+def resolve_period(requested: Period, periods: Mapping[Period, int]) -> Period | None:
     """The period with data that answers ``requested``: itself, or for a bare year the most
-    complete period of that year."""
+    informative period of that year (see :func:`pick_period`)."""
     if requested in periods:
         return requested
     if requested.is_full_year:

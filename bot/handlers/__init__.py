@@ -1,4 +1,8 @@
-"""The routers in the order they are asked; the catch-all fallback comes last."""
+"""The routers in the order they are asked; the catch-all fallback comes last.
+
+Each module builds its router in ``create_router()`` (a router can belong to one Dispatcher
+only, and tests build many).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,11 @@ from bot.handlers import errors, fallback, language, sectors, sources, start, tu
 
 def routers() -> list[Router]:
     return [
-        errors.router,
-        start.router,
-        turnover.router,
-        sectors.router,
-        sources.router,
-        language.router,
-        fallback.router,  # must stay last: it answers everything
+        errors.create_router(),
+        start.create_router(),
+        turnover.create_router(),
+        sectors.create_router(),
+        sources.create_router(),
+        language.create_router(),
+        fallback.create_router(),  # must stay last: it answers everything
     ]

@@ -9,11 +9,9 @@ from aiogram.types import ErrorEvent
 
 from bot.views.menu import render_error
 
-router = Router(name=__name__)
 log = logging.getLogger(__name__)
 
 
-@router.error()
 async def on_error(event: ErrorEvent) -> None:
     update = event.update
     log.error(
@@ -29,3 +27,9 @@ async def on_error(event: ErrorEvent) -> None:
             await update.message.answer(render_error())
     except Exception:  # the reply itself may be what failed; the log already has the story
         log.warning("could not tell the user about the failure of update %s", update.update_id)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.error.register(on_error)
+    return router

@@ -8,21 +8,24 @@ from aiogram.types import CallbackQuery, Message
 from bot.handlers import screens
 from bot.views.menu import render_fallback, render_outdated_button, render_unknown_command
 
-router = Router(name=__name__)
 
-
-@router.message(F.text.startswith("/"))
 async def unknown_command(message: Message) -> None:
     command = (message.text or "").split(maxsplit=1)[0]
     await screens.answer(message, render_unknown_command(command))
 
 
-@router.message()
 async def anything_else(message: Message) -> None:
     await screens.answer(message, render_fallback())
 
 
-@router.callback_query()
 async def outdated_button(callback: CallbackQuery) -> None:
     """Forged, malformed or retired callback data: say so, change nothing."""
     await callback.answer(render_outdated_button(), show_alert=True)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(unknown_command, F.text.startswith("/"))
+    router.message.register(anything_else)
+    router.callback_query.register(outdated_button)
+    return router

@@ -15,16 +15,13 @@ from bot.handlers import screens
 from bot.store.repo import Store
 from bot.views.menu import bot_commands, render_language_choice, render_language_set
 
-router = Router(name=__name__)
 log = logging.getLogger(__name__)
 
 
-@router.message(Command("language"))
 async def language(message: Message, locale: str) -> None:
     await screens.answer(message, render_language_choice(locale))
 
 
-@router.callback_query(LanguageCb.filter())
 async def choose_language(
     callback: CallbackQuery, callback_data: LanguageCb, store: Store, i18n: I18n, bot: Bot
 ) -> None:
@@ -40,3 +37,10 @@ async def choose_language(
             await bot.set_my_commands(bot_commands(), scope=BotCommandScopeChat(chat_id=chat_id))
         except TelegramAPIError as exc:
             log.warning("could not set the chat's command menu: %s", type(exc).__name__)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(language, Command("language"))
+    router.callback_query.register(choose_language, LanguageCb.filter())
+    return router

@@ -11,7 +11,7 @@ import logging
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
-from bot.domain.trade import parse_period, resolve_period
+from bot.domain.trade import headline_period, parse_period, resolve_period
 from bot.store.repo import Store
 from bot.views.common import Rendered
 from bot.views.sectors import render_sector_card, render_sector_list, render_unknown_sector
@@ -23,16 +23,18 @@ log = logging.getLogger(__name__)
 
 async def turnover_screen(store: Store, locale: str, query: str | None = None) -> Rendered:
     """The latest period by default; ``query`` is what the reader typed after /turnover."""
-    periods = await store.trade.periods()
-    if not periods:
+    coverage = await store.trade.coverage()
+    headline = headline_period(coverage)
+    if headline is None:
         return render_no_data()
     if not query:
-        return render_turnover(await store.trade.report(periods[0], locale), locale)
+        return render_turnover(await store.trade.report(headline, locale), locale)
+    periods = tuple(sorted(coverage, reverse=True))
     try:
         requested = parse_period(query)
     except ValueError:
         return render_unknown_period(query, periods, locale, parsed=False)
-    found = resolve_period(requested, periods)
+    found = resolve_period(requested, coverage)
     if found is None:
         return render_unknown_period(query, periods, locale, parsed=True)
     return render_turnover(await store.trade.report(found, locale), locale)

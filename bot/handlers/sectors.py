@@ -10,22 +10,17 @@ from bot.callbacks import MenuAction, MenuCb, SectorCb
 from bot.handlers import screens
 from bot.store.repo import Store
 
-router = Router(name=__name__)
 
-
-@router.message(Command("sectors"))
 async def sectors(message: Message, store: Store, locale: str) -> None:
     await screens.answer(message, await screens.sectors_screen(store, locale))
 
 
-@router.callback_query(MenuCb.filter(F.action == MenuAction.SECTORS))
 async def sectors_button(callback: CallbackQuery, store: Store, locale: str) -> None:
     await callback.answer()
     if isinstance(callback.message, Message):
         await screens.answer(callback.message, await screens.sectors_screen(store, locale))
 
 
-@router.callback_query(SectorCb.filter())
 async def open_sector(callback: CallbackQuery, callback_data: SectorCb, store: Store, locale: str) -> None:
     await callback.answer()
     if callback_data.sector_id:
@@ -33,3 +28,11 @@ async def open_sector(callback: CallbackQuery, callback_data: SectorCb, store: S
     else:
         screen = await screens.sectors_screen(store, locale)
     await screens.edit(callback, screen)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(sectors, Command("sectors"))
+    router.callback_query.register(sectors_button, MenuCb.filter(F.action == MenuAction.SECTORS))
+    router.callback_query.register(open_sector, SectorCb.filter())
+    return router

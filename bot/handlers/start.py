@@ -12,8 +12,6 @@ from bot.store.repo import Store
 from bot.views.common import Rendered
 from bot.views.menu import render_help, render_language_choice, render_start
 
-router = Router(name=__name__)
-
 
 async def deep_link_screen(payload: str, store: Store, locale: str) -> Rendered | None:
     """``sector_food_retail``, ``turnover``, ``turnover_2024``, ``sources``; None if unknown."""
@@ -28,7 +26,6 @@ async def deep_link_screen(payload: str, store: Store, locale: str) -> Rendered 
     return None
 
 
-@router.message(CommandStart())
 async def start(message: Message, command: CommandObject, store: Store, locale: str) -> None:
     if command.args:
         screen = await deep_link_screen(command.args.strip(), store, locale)
@@ -39,20 +36,26 @@ async def start(message: Message, command: CommandObject, store: Store, locale: 
     await screens.answer(message, render_start(first_name))
 
 
-@router.message(Command("help"))
 async def help_command(message: Message) -> None:
     await screens.answer(message, render_help())
 
 
-@router.callback_query(MenuCb.filter(F.action == MenuAction.HELP))
 async def help_button(callback: CallbackQuery) -> None:
     await callback.answer()
     if isinstance(callback.message, Message):
         await screens.answer(callback.message, render_help())
 
 
-@router.callback_query(MenuCb.filter(F.action == MenuAction.LANGUAGE))
 async def language_button(callback: CallbackQuery, locale: str) -> None:
     await callback.answer()
     if isinstance(callback.message, Message):
         await screens.answer(callback.message, render_language_choice(locale))
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(start, CommandStart())
+    router.message.register(help_command, Command("help"))
+    router.callback_query.register(help_button, MenuCb.filter(F.action == MenuAction.HELP))
+    router.callback_query.register(language_button, MenuCb.filter(F.action == MenuAction.LANGUAGE))
+    return router

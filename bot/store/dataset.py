@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -66,7 +67,15 @@ def _check_id(value: str) -> str:
     return value
 
 
+def _not_bool(value: Any) -> Any:
+    # pydantic would take `true` as 1.0; in a data file it is a typo, not a number.
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not true/false")
+    return value
+
+
 Id = Annotated[str, AfterValidator(_check_id)]
+Number = Annotated[float, BeforeValidator(_not_bool)]
 DateText = Annotated[str | None, AfterValidator(_check_date)]
 NonEmpty = Annotated[str, Field(min_length=1)]
 
@@ -121,9 +130,9 @@ class FigureEntry(_Entry):
     period: str
     reporter: Reporter | None = None
     flow: Flow
-    value_usd: float | None = Field(default=None, ge=0)
+    value_usd: Number | None = Field(default=None, ge=0)
     value_bound: Bound = Bound.EXACT
-    growth_pct: float | None = Field(default=None, ge=-100, le=10_000)
+    growth_pct: Number | None = Field(default=None, ge=-100, le=10_000)
     growth_bound: Bound = Bound.EXACT
     favours: Reporter | None = None
     note: Localized | None = None

@@ -86,6 +86,12 @@ class TradeRepo:
         async with self._db.conn.execute(sql) as cursor:
             return tuple(Period(year=r[0], start=r[1], end=r[2]) for r in await cursor.fetchall())
 
+    async def coverage(self) -> dict[Period, int]:
+        """Every period with data and how many of the four flows its figures cover."""
+        sql = "SELECT year, month_start, month_end, count(DISTINCT flow) FROM trade_figures GROUP BY 1, 2, 3"
+        async with self._db.conn.execute(sql) as cursor:
+            return {Period(year=r[0], start=r[1], end=r[2]): r[3] for r in await cursor.fetchall()}
+
     async def figures(self, period: Period, locale: str) -> tuple[TradeFigure, ...]:
         sql = """
             SELECT f.*, n.note,

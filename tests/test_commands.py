@@ -1,0 +1,142 @@
+"""Every command in every language, driven through the production Dispatcher."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from aiogram.utils.i18n import I18n
+
+from bot.offline import BotClient
+from tests.conftest import LOCALES
+from tests.test_views import spaces
+
+
+def tr(i18n: I18n, locale: str, msgid: str) -> str:
+    """The catalog's translation, which the reply must carry."""
+    translated = i18n.gettext(msgid, locale=locale)
+    assert translated, msgid
+    return translated
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+async def test_start_greets_by_name_with_the_main_menu(
+    make_client: Callable[..., BotClient], i18n: I18n, lang: str
+) -> None:
+    client = make_client(lang, first_name="Айгерім")
+    reply = (await client.send("/start")).last
+    assert tr(i18n, lang, "👋 Hello, {name}!").format(name="<b>Айгерім</b>") in reply.text
+    assert tr(i18n, lang, "Choose below or type /help.") in reply.text
+    assert reply.button_texts == [
+        tr(i18n, lang, "📊 Turnover"),
+        tr(i18n, lang, "🏭 Sectors"),
+        tr(i18n, lang, "📚 Sources"),
+        tr(i18n, lang, "🌐 Language"),
+        tr(i18n, lang, "❓ Help"),
+    ]
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+async def test_help_lists_every_command_in_the_readers_language(
+    make_client: Callable[..., BotClient], i18n: I18n, lang: str
+) -> None:
+    reply = (await make_client(lang).send("/help")).last
+    for command, description in [
+        ("turnover", "Trade turnover, exports and the balance"),
+        ("sectors", "Industry, agriculture, food retail, IT"),
+        ("sources", "Where the figures come from"),
+        ("language", "Change the language"),
+        ("help", "What the bot can do"),
+        ("start", "Main menu"),
+    ]:
+        assert f"/{command} — {tr(i18n, lang, description)}" in reply.text
+
+
+async def test_the_four_languages_really_differ(make_client: Callable[..., BotClient]) -> None:
+    texts = {lang: (await make_client(lang).send("/help")).last.text for lang in LOCALES}
+    assert len(set(texts.values())) == 4, "each language must have its own catalog, not a copy"
+    assert "Trade turnover" in texts["en"]
+    assert "Trade turnover" not in texts["ru"]
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+async def test_turnover_shows_growth_both_statistics_and_source(
+    make_client: Callable[..., BotClient], i18n: I18n, lang: str
+) -> None:
+    reply = (await make_client(lang).send("/turnover")).last
+    text = reply.text
+    # The latest period in the data: January–September 2025 ("about +20%").
+    assert tr(i18n, lang, "📊 Belarus–Kazakhstan trade") in text
+    assert tr(i18n, lang, "Sources") in text
+    assert "news.by" in text
+    assert any(label in reply.button_texts for label in ("2024", "• 2024 •"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "growth", "period"),
+    [
+        ("ru", "+17\xa0%", "январь — август 2025"),
+        ("en", "+17%", "January – August 2025"),
+        ("kk", "+17%", "2025 ж. қаңтар – тамыз"),
+        ("be", "+17\xa0%", "студзень–жнівень 2025"),
+    ],
+)
+async def test_january_august_2025_in_each_locale(
+    make_client: Callable[..., BotClient], i18n: I18n, lang: str, growth: str, period: str
+) -> None:
+    reply = (await make_client(lang).send("/turnover 2025-08")).last
+    text = reply.text
+    assert spaces(period) in spaces(text)
+    assert growth in text  # Babel's percent format for the locale
+    assert "+20" in text and "+15" in text and "+26" in text
+    assert tr(i18n, lang, "🇧🇾 Belarusian statistics") in text
+    assert tr(i18n, lang, "🇰🇿 Kazakh statistics") in text
+    assert tr(i18n, lang, "Exports Belarus → Kazakhstan") in text
+    assert tr(i18n, lang, "Exports Kazakhstan → Belarus") in text
+    assert tr(i18n, lang, "in Belarus's favour") in text
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+async def test_sectors_list_and_card(make_client: Callable[..., BotClient], i18n: I18n, lang: str) -> None:
+    client = make_client(lang)
+    listing = (await client.send("/sectors")).last
+    data = [button.callback_data for button in listing.buttons]
+    for sector_id in ("food_retail", "industry", "agriculture", "it"):
+        assert f"s1:{sector_id}" in data
+    food = next(b for b in listing.buttons if b.callback_data == "s1:food_retail")
+    replies = await client.click(listing, food.text)
+    assert replies.of("answerCallbackQuery"), "every tap is answered"
+    card = replies.last
+    assert card.method.__api_method__ == "editMessageText"
+    assert "Magnum" in card.text
+    assert tr(i18n, lang, "✅ launched") in card.text
+    assert tr(i18n, lang, "Sources") in card.text
+    back = await client.click(card, tr(i18n, lang, "◀️ All sectors"))
+    assert [b.callback_data for b in back.last.buttons] == data
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+async def test_sources_lists_outlets_dates_and_links(
+    make_client: Callable[..., BotClient], i18n: I18n, lang: str
+) -> None:
+    client = make_client(lang)
+    first = (await client.send("/sources")).last
+    assert tr(i18n, lang, "📚 Sources") in first.text
+    assert '<a href="https://' in first.text
+    pages = [first.text]
+    reply = first
+    while any(b.callback_data and b.callback_data.startswith("r1:") and "▶" in b.text for b in reply.buttons):
+        reply = (await client.click(reply, "▶")).last
+        pages.append(reply.text)
+    everything = "\n".join(pages)
+    assert tr(i18n, lang, "date unknown") in everything
+    assert "news.by" in everything and "Zakon.kz" in everything
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+async def test_free_text_points_to_help(make_client: Callable[..., BotClient], i18n: I18n, lang: str) -> None:
+    reply = (await make_client(lang).send("что там с продовольствием?")).last
+    assert "/help" in reply.text
+    assert reply.text == tr(
+        i18n, lang, "🤔 I don't understand free text yet. Use the menu below or see /help for the commands."
+    )

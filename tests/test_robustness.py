@@ -1,0 +1,140 @@
+"""Bad input gets a clear, localized answer and changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import AnswerCallbackQuery, SendMessage
+
+from bot.offline import BotClient, RecordingSession
+from bot.store.repo import Store
+
+
+async def table_counts(store: Store) -> dict[str, int]:
+    counts = {}
+    for table in ("users", "sources", "sectors", "trade_figures", "topics"):
+        async with store.db.conn.execute(f"SELECT count(*) FROM {table}") as cursor:
+            row = await cursor.fetchone()
+        counts[table] = row[0] if row else -1
+    return counts
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "s1:no_such_sector",
+        "t1:1850",
+        "t1:not-a-period",
+        "r1:-5",
+        "r1:99999",
+        "r1:abc",
+        "l1:xx",
+        "m1:nope",
+        "zz:anything",
+        "",
+        "t1",
+        "s1:food_retail:extra",
+        "💣" * 16,
+    ],
+)
+async def test_forged_callback_data_is_answered_and_changes_nothing(
+    make_client: Callable[..., BotClient], store: Store, data: str
+) -> None:
+    client = make_client("en")
+    shown = (await client.send("/turnover")).last
+    before = await table_counts(store)
+    replies = await client.press(data, on=shown)
+    answers = replies.of("answerCallbackQuery")
+    assert len(answers) == 1, "Telegram shows a spinner until the query is answered"
+    assert before == await table_counts(store)
+    for reply in replies.messages:  # whatever is shown is a proper screen, not an error
+        assert "Something went wrong" not in reply.text
+
+
+async def test_an_outdated_button_gets_a_localized_alert(make_client: Callable[..., BotClient]) -> None:
+    replies = await make_client("en").press("x9:retired")
+    [answer] = replies.of("answerCallbackQuery")
+    assert isinstance(answer.method, AnswerCallbackQuery)
+    assert answer.method.show_alert
+    assert answer.method.text == "This button is out of date. Please open the menu again with /start."
+    assert not replies.messages
+
+
+async def test_a_forged_sector_shows_the_sector_list(make_client: Callable[..., BotClient]) -> None:
+    client = make_client("en")
+    shown = (await client.send("/sectors")).last
+    reply = (await client.press("s1:<script>", on=shown)).last
+    assert "There is no sector “&lt;script&gt;”." in reply.text
+
+
+async def test_a_4096_character_message(make_client: Callable[..., BotClient]) -> None:
+    reply = (await make_client("en").send("я" * 4096)).last
+    assert "/help" in reply.text
+    assert len(reply.text) < 200
+
+
+async def test_a_4096_character_command_argument(make_client: Callable[..., BotClient]) -> None:
+    reply = (await make_client("en").send("/turnover " + "<&>" * 1362)).last
+    assert "is not a period I understand" in reply.text
+    assert "&lt;&amp;&gt;" in reply.text
+
+
+@pytest.mark.parametrize("text", ["/nonsense", "/TURNOVERX 2024", "/start@other_bot", "/" + "x" * 300])
+async def test_unknown_commands(make_client: Callable[..., BotClient], text: str) -> None:
+    reply = (await make_client("en").send(text)).last
+    assert reply.text.startswith("Unknown command /") or "Hello" in reply.text
+    assert "See /help" in reply.text or "/help" in reply.text
+
+
+async def test_markup_in_a_users_name_is_escaped(make_client: Callable[..., BotClient]) -> None:
+    reply = (await make_client("en", first_name="<b>Bold</b> & co").send("/start")).last
+    assert "<b>&lt;b&gt;Bold&lt;/b&gt; &amp; co</b>" in reply.text
+
+
+@pytest.mark.parametrize("payload", ["sector_food_retail", "sector_it", "turnover_2024", "sources"])
+async def test_deep_links_open_the_item(make_client: Callable[..., BotClient], payload: str) -> None:
+    reply = (await make_client("en").send(f"/start {payload}")).last
+    expected = {
+        "sector_food_retail": "Magnum",
+        "sector_it": "Ministry of",
+        "turnover_2024": "$1.1B",
+        "sources": "📚 Sources",
+    }[payload]
+    assert expected in reply.text
+
+
+async def test_an_unknown_deep_link_greets(make_client: Callable[..., BotClient]) -> None:
+    reply = (await make_client("en").send("/start sector_nope")).last
+    assert "There is no sector" in reply.text
+    assert "Hello" in (await make_client("en").send("/start whatever")).last.text
+
+
+async def test_tapping_the_current_period_again_is_harmless(
+    make_client: Callable[..., BotClient], session: RecordingSession
+) -> None:
+    client = make_client("en")
+    shown = (await client.send("/turnover 2024")).last
+    session.fail_next(
+        TelegramBadRequest(
+            method=SendMessage(chat_id=1, text="x"), message="Bad Request: message is not modified"
+        ),
+        api_method="editMessageText",
+    )
+    replies = await client.click(shown, "• 2024 •")
+    assert replies.of("answerCallbackQuery")
+    assert not any("Something went wrong" in (getattr(r.method, "text", "") or "") for r in replies)
+
+
+async def test_a_failing_handler_gets_a_polite_localized_message(
+    make_client: Callable[..., BotClient], session: RecordingSession, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = make_client("en")
+    session.fail_next(
+        TelegramBadRequest(method=SendMessage(chat_id=1, text="x"), message="Bad Request: boom"),
+        api_method="sendMessage",
+    )
+    replies = await client.send("/help")
+    assert replies.last.text == "⚠️ Something went wrong on our side. Please try again in a minute."
+    assert "update" in caplog.text and "TelegramBadRequest" in caplog.text

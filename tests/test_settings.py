@@ -1,0 +1,71 @@
+"""Settings: a missing or malformed one stops start-up with one line naming it, no secret shown."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import SettingsError, load_settings
+from tests.conftest import REPO
+
+SECRET = "123456:VERY-secret-value"
+
+
+def run_bot(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "ADMIN_", "DEFAULT_"))}
+    clean.update({"DATABASE_PATH": str(tmp_path / "s.sqlite3"), **env})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,  # no .env there
+        env={**clean, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_missing_token(tmp_path: Path) -> None:
+    done = run_bot(tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "error: BOT_TOKEN is not set: put the token from @BotFather in the environment or .env"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("env", "name"),
+    [
+        ({"BOT_TOKEN": "VERY-secret-value-without-id"}, "BOT_TOKEN"),
+        ({"BOT_TOKEN": SECRET, "ADMIN_IDS": "12,abc"}, "ADMIN_IDS"),
+        ({"BOT_TOKEN": SECRET, "DEFAULT_LOCALE": "de"}, "DEFAULT_LOCALE"),
+        ({"BOT_TOKEN": SECRET, "BOT_API_URL": "ftp://x"}, "BOT_API_URL"),
+    ],
+)
+def test_malformed_setting_is_named_in_one_line_without_its_value(
+    tmp_path: Path, env: dict[str, str], name: str
+) -> None:
+    done = run_bot(tmp_path, **env)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: invalid setting {name}:"), done.stderr
+    assert "secret" not in done.stderr.lower()
+
+
+def test_admin_ids_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADMIN_IDS", " 1, 22 ,333 ")
+    monkeypatch.setenv("BOT_TOKEN", SECRET)
+    settings = load_settings(_env_file=None)
+    assert settings.admin_ids == frozenset({1, 22, 333})
+    assert SECRET not in repr(settings) and SECRET not in str(settings.model_dump())
+
+
+def test_token_is_required_only_to_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+    settings = load_settings(_env_file=None)
+    with pytest.raises(SettingsError, match="BOT_TOKEN is not set"):
+        settings.require_token()
