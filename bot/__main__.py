@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.logs import configure_logging
 from bot.store.dataset import DatasetError
 
 
@@ -61,9 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         settings = load_settings()
-        logging.basicConfig(
-            level=settings.log_level if args.command == "run" else logging.WARNING,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        configure_logging(
+            settings.log_level if args.command == "run" else logging.WARNING,
+            settings.bot_token,
         )
         if args.command == "run":
             from bot.app import run_polling

@@ -203,13 +203,18 @@ class BotClient:
             return Message.model_validate(raw, context={"bot": self.bot})
         return raw
 
-    async def send(self, text: str, *, lang: str | None = None) -> Replies:
-        """The user types ``text`` (a command or anything else)."""
+    async def send(self, text: str, *, lang: str | None = None, chat_type: str = "private") -> Replies:
+        """The user types ``text`` (a command or anything else) in their private chat with the
+        bot, or with ``chat_type="group"`` in a group the bot is in."""
         now = int(dt.datetime.now(tz=dt.UTC).timestamp())
+        if chat_type == "private":
+            chat = {"id": self.user_id, "type": "private", "first_name": self.first_name}
+        else:
+            chat = {"id": -self.user_id, "type": chat_type, "title": "Trade desk"}
         message = {
             "message_id": next(self._message_ids),
             "date": now,
-            "chat": {"id": self.user_id, "type": "private", "first_name": self.first_name},
+            "chat": chat,
             "from": self._user(lang),
             "text": text,
         }

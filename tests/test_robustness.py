@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import logging
 from collections.abc import Callable
 
 import pytest
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.methods import AnswerCallbackQuery, SendMessage
 
+from bot.logs import RedactSecrets
 from bot.offline import BotClient, RecordingSession
 from bot.store.repo import Store
 
@@ -138,3 +141,45 @@ async def test_a_failing_handler_gets_a_polite_localized_message(
     replies = await client.send("/help")
     assert replies.last.text == "⚠️ Something went wrong on our side. Please try again in a minute."
     assert "update" in caplog.text and "TelegramBadRequest" in caplog.text
+
+
+async def test_in_groups_only_its_own_commands_get_answers(make_client: Callable[..., BotClient]) -> None:
+    client = make_client("en")
+    replies = await client.send("hello everyone", chat_type="group")
+    assert not replies.messages
+    assert not (await client.send("/other_bots_command", chat_type="group")).messages
+    assert "Trade turnover" in (await client.send("/turnover", chat_type="group")).last.text
+
+
+async def test_a_user_who_blocked_the_bot_is_not_an_error(
+    make_client: Callable[..., BotClient], session: RecordingSession, caplog: pytest.LogCaptureFixture
+) -> None:
+    session.fail_next(
+        TelegramForbiddenError(
+            method=SendMessage(chat_id=1, text="x"), message="Forbidden: bot was blocked by the user"
+        ),
+        api_method="sendMessage",
+    )
+    caplog.set_level(logging.INFO)
+    await make_client("en").send("/help")
+    assert "ERROR" not in [record.levelname for record in caplog.records]
+    assert "blocked the bot" in caplog.text
+
+
+def test_the_token_never_reaches_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    token = "123456:VERY-secret"
+    handler = logging.StreamHandler(io.StringIO())
+    handler.addFilter(RedactSecrets(token))
+    logger = logging.getLogger("test.redaction")
+    logger.addHandler(handler)
+    try:
+        try:
+            raise RuntimeError(f"GET https://api.telegram.org/bot{token}/getUpdates failed")
+        except RuntimeError:
+            logger.exception("request to %s failed", f"/bot{token}/getMe")
+    finally:
+        logger.removeHandler(handler)
+    written = handler.stream.getvalue()
+    assert "VERY-secret" not in written
+    assert "/bot***/getMe" in written
+    assert "/bot***/getUpdates" in written

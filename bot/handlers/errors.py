@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from aiogram import Router
+from aiogram.exceptions import TelegramForbiddenError
 from aiogram.types import ErrorEvent
 
 from bot.views.menu import render_error
@@ -14,6 +15,10 @@ log = logging.getLogger(__name__)
 
 async def on_error(event: ErrorEvent) -> None:
     update = event.update
+    if isinstance(event.exception, TelegramForbiddenError):
+        # The user blocked the bot: nothing to tell them, nothing broken on our side.
+        log.info("update %s: the user has blocked the bot", update.update_id)
+        return
     log.error(
         "update %s failed: %s",
         update.update_id,

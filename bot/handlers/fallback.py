@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.enums import ChatType
 from aiogram.types import CallbackQuery, Message
 
 from bot.handlers import screens
@@ -25,7 +26,9 @@ async def outdated_button(callback: CallbackQuery) -> None:
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(unknown_command, F.text.startswith("/"))
-    router.message.register(anything_else)
+    # In groups the bot speaks only when addressed by one of its own commands.
+    private = F.chat.type == ChatType.PRIVATE
+    router.message.register(unknown_command, private, F.text.startswith("/"))
+    router.message.register(anything_else, private)
     router.callback_query.register(outdated_button)
     return router
