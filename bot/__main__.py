@@ -1,4 +1,4 @@
-"""The command line: ``python -m bot run | chat | db upgrade | data load [DIR] | i18n``."""
+"""The command line: ``python -m bot run | chat | db upgrade | data load [DIR] | publish FILE | i18n``."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ def _parser() -> argparse.ArgumentParser:
         "load", help="validate and load the data files (all or nothing)"
     )
     load.add_argument("directory", nargs="?", type=Path, help="default: DATA_DIR (data/)")
+    publish = commands.add_parser("publish", help="queue an update from a TOML file for the subscribers")
+    publish.add_argument("file", type=Path, help="sector, original language and text per language")
     commands.add_parser("i18n", help="re-extract messages, update and compile the ru/en/kk/be catalogs")
     return parser
 
@@ -49,6 +51,30 @@ async def _data_load(settings: Settings, directory: Path | None) -> None:
         await store.upgrade()
         await store.load_data(directory or settings.data_dir)
         print(f"loaded {directory or settings.data_dir}")
+    finally:
+        await store.close()
+
+
+async def _publish(settings: Settings, file: Path) -> None:
+    from bot.domain.models import ALL_SECTORS
+    from bot.store.dataset import load_update_file
+    from bot.store.repo import Store
+
+    update = load_update_file(file)
+    store = await Store.open(settings.database_path)
+    try:
+        await store.upgrade()
+        await store.load_data(settings.data_dir, force=False)
+        sector_id = ALL_SECTORS if update.sector in {"all", "*"} else update.sector
+        if sector_id != ALL_SECTORS and not await store.sectors.exists(sector_id):
+            raise DatasetError(file.as_posix(), None, "sector", f"unknown sector '{update.sector}'")
+        published = await store.updates.publish(
+            sector_id, {str(k): v for k, v in update.text.items()}, update.original, None
+        )
+        print(
+            f"update #{published.update_id} queued for {published.recipients} chats; "
+            "the running bot delivers it (python -m bot run)"
+        )
     finally:
         await store.close()
 
@@ -79,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_db_upgrade(settings))
         elif args.command == "data":
             asyncio.run(_data_load(settings, args.directory))
+        elif args.command == "publish":
+            asyncio.run(_publish(settings, args.file))
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -16,10 +16,11 @@ from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import LinkPreviewOptions
+from aiogram.types import BotCommandScopeChat, LinkPreviewOptions
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
+from bot.delivery import DeliveryWorker
 from bot.domain.models import LOCALES
 from bot.handlers import routers
 from bot.middlewares import LocaleMiddleware
@@ -48,11 +49,13 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     )
 
 
-def create_dispatcher(settings: Settings, store: Store, i18n: I18n | None = None) -> Dispatcher:
-    """The Dispatcher with its middlewares and routers; ``settings``, ``store`` and ``i18n`` are
-    injected into handlers by name."""
+def create_dispatcher(
+    settings: Settings, store: Store, i18n: I18n | None = None, delivery: DeliveryWorker | None = None
+) -> Dispatcher:
+    """The Dispatcher with its middlewares and routers; ``settings``, ``store``, ``i18n`` and
+    ``delivery`` (the outbox worker, None where nothing sends) are injected into handlers by name."""
     i18n = i18n or create_i18n(settings.default_locale)
-    dispatcher = Dispatcher(settings=settings, store=store, i18n=i18n)
+    dispatcher = Dispatcher(settings=settings, store=store, i18n=i18n, delivery=delivery)
     LocaleMiddleware(i18n, store).setup(dispatcher)
     dispatcher.include_routers(*routers())
     return dispatcher
@@ -89,6 +92,19 @@ async def set_bot_profile(bot: Bot, i18n: I18n, default_locale: str) -> None:
                 log.warning("could not set the bot profile for %s: %s", language_code or "default", exc)
 
 
+async def set_admin_menus(bot: Bot, i18n: I18n, store: Store, settings: Settings) -> None:
+    """Admins see /publish and /stats in their own menu (chat scope), in their language."""
+    for admin_id in sorted(settings.admin_ids):
+        locale = await store.users.locale(admin_id) or settings.default_locale
+        with i18n.use_locale(locale):
+            try:
+                await bot.set_my_commands(
+                    bot_commands(admin=True), scope=BotCommandScopeChat(chat_id=admin_id)
+                )
+            except TelegramAPIError as exc:  # an admin who never opened the bot has no chat yet
+                log.info("no admin menu for %s: %s", admin_id, exc.message)
+
+
 async def run_polling(settings: Settings) -> None:
     i18n = create_i18n(settings.default_locale)
     store = await open_store(settings)
@@ -97,13 +113,17 @@ async def run_polling(settings: Settings) -> None:
     except BaseException:
         await store.close()
         raise
-    dispatcher = create_dispatcher(settings, store, i18n)
+    delivery = DeliveryWorker(bot, store, i18n, rate_limit=settings.delivery_rate_limit)
+    dispatcher = create_dispatcher(settings, store, i18n, delivery)
 
     async def on_startup() -> None:
         with i18n.context():
             await set_bot_profile(bot, i18n, settings.default_locale)
+            await set_admin_menus(bot, i18n, store, settings)
+        delivery.start()  # resumes whatever the last run left pending
 
     async def on_shutdown() -> None:
+        await delivery.stop()
         await store.close()
         log.info("database closed")
 

@@ -44,3 +44,25 @@ class SourcesCb(CallbackData, prefix="r1"):
 
 class LanguageCb(CallbackData, prefix="l1"):
     locale: LocaleChoice
+
+
+class SubscribeCb(CallbackData, prefix="b1"):
+    """Toggle one sector ("*" for all) in the /subscribe keyboard or on a sector card."""
+
+    sector_id: str
+    card: bool = False  # pressed on a sector card: re-render the card, not the toggle list
+
+
+class ManageSubscriptionsCb(CallbackData, prefix="b2"):
+    """Open the /subscribe toggles (the button under every delivered update)."""
+
+
+class PublishAction(StrEnum):
+    SECTOR = "s"
+    CONFIRM = "ok"
+    CANCEL = "no"
+
+
+class PublishCb(CallbackData, prefix="p1"):
+    action: PublishAction
+    sector_id: str = ""

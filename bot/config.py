@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     default_locale: Locale = "ru"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    delivery_rate_limit: float = Field(default=25.0, gt=0, le=1000)
 
     @field_validator("bot_token")
     @classmethod

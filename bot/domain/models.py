@@ -145,3 +145,37 @@ class SectorCard:
     sector: Sector
     topics: tuple[Topic, ...]
     sources: tuple[Source, ...]
+    updates: tuple[SectorUpdate, ...] = ()  # newest first
+
+
+ALL_SECTORS = "*"  # a subscription or an update that concerns every sector
+
+
+@dataclass(frozen=True)
+class SectorUpdate:
+    """A dated piece of news an admin published for a sector (or for all of them)."""
+
+    id: int
+    sector_id: str
+    created_at: str  # ISO 8601, UTC
+    text: str  # in the reader's locale, else the original
+    locale: str  # the language ``text`` is in
+    original_locale: str
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One outbox row: an update on its way to one chat."""
+
+    id: int
+    update_id: int
+    chat_id: int
+    locale: str
+    attempts: int

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import errors, fallback, language, sectors, sources, start, turnover
+from bot.handlers import admin, errors, fallback, language, sectors, sources, start, subscriptions, turnover
 
 
 def routers() -> list[Router]:
     return [
         errors.create_router(),
+        admin.create_router(),  # first: its guided flow takes the admin's next message
         start.create_router(),
         turnover.create_router(),
         sectors.create_router(),
         sources.create_router(),
         language.create_router(),
+        subscriptions.create_router(),
         fallback.create_router(),  # must stay last: it answers everything
     ]

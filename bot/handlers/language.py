@@ -11,6 +11,7 @@ from aiogram.types import BotCommandScopeChat, CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
 from bot.callbacks import LanguageCb
+from bot.config import Settings
 from bot.handlers import screens
 from bot.store.repo import Store
 from bot.views.menu import bot_commands, render_language_choice, render_language_set
@@ -23,18 +24,20 @@ async def language(message: Message, locale: str) -> None:
 
 
 async def choose_language(
-    callback: CallbackQuery, callback_data: LanguageCb, store: Store, i18n: I18n, bot: Bot
+    callback: CallbackQuery, callback_data: LanguageCb, store: Store, i18n: I18n, bot: Bot, settings: Settings
 ) -> None:
     chosen = callback_data.locale
     user = callback.from_user
     await store.users.set_locale(user.id, chosen.value, user.language_code)
+    chat_id = callback.message.chat.id if callback.message else user.id
+    await store.subscriptions.set_locale(chat_id, chosen.value)  # deliveries follow the choice
     with i18n.use_locale(chosen.value):
         await callback.answer()
         await screens.edit(callback, render_language_set(chosen))
-        chat_id = callback.message.chat.id if callback.message else user.id
         try:
             # The reader's own command menu follows their choice (chat scope wins over language_code).
-            await bot.set_my_commands(bot_commands(), scope=BotCommandScopeChat(chat_id=chat_id))
+            admin = user.id in settings.admin_ids
+            await bot.set_my_commands(bot_commands(admin=admin), scope=BotCommandScopeChat(chat_id=chat_id))
         except TelegramAPIError as exc:
             log.warning("could not set the chat's command menu: %s", type(exc).__name__)
 

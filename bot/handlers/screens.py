@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery, InaccessibleMessage, Message
+from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
 
 from bot.domain.trade import headline_period, parse_period, resolve_period
 from bot.store.repo import Store
@@ -44,11 +44,13 @@ async def sectors_screen(store: Store, locale: str) -> Rendered:
     return render_sector_list(await store.sectors.all(locale))
 
 
-async def sector_screen(store: Store, locale: str, sector_id: str) -> Rendered:
+async def sector_screen(store: Store, locale: str, sector_id: str, chat_id: int | None = None) -> Rendered:
+    """The sector card; with ``chat_id`` its subscribe button shows that chat's state."""
     card = await store.sectors.card(sector_id, locale)
     if card is None:
         return render_unknown_sector(sector_id, await store.sectors.all(locale))
-    return render_sector_card(card, locale)
+    subscribed = chat_id is not None and sector_id in await store.subscriptions.sectors_of(chat_id)
+    return render_sector_card(card, locale, subscribed=subscribed)
 
 
 async def sources_screen(store: Store, locale: str, page: int = 0) -> Rendered:
@@ -57,6 +59,17 @@ async def sources_screen(store: Store, locale: str, page: int = 0) -> Rendered:
 
 async def answer(message: Message, screen: Rendered) -> None:
     await message.answer(screen.text, reply_markup=screen.markup)
+
+
+async def edit_markup(callback: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
+    """Change only the buttons under the message the button was on."""
+    if not isinstance(callback.message, Message):
+        return
+    try:
+        await callback.message.edit_reply_markup(reply_markup=markup)
+    except TelegramBadRequest as exc:
+        if "message is not modified" not in exc.message:
+            raise
 
 
 async def edit(callback: CallbackQuery, screen: Rendered) -> None:

@@ -24,7 +24,8 @@ async def sectors_button(callback: CallbackQuery, store: Store, locale: str) -> 
 async def open_sector(callback: CallbackQuery, callback_data: SectorCb, store: Store, locale: str) -> None:
     await callback.answer()
     if callback_data.sector_id:
-        screen = await screens.sector_screen(store, locale, callback_data.sector_id)
+        chat_id = callback.message.chat.id if callback.message else callback.from_user.id
+        screen = await screens.sector_screen(store, locale, callback_data.sector_id, chat_id)
     else:
         screen = await screens.sectors_screen(store, locale)
     await screens.edit(callback, screen)

@@ -13,10 +13,10 @@ from bot.views.common import Rendered
 from bot.views.menu import render_help, render_language_choice, render_start
 
 
-async def deep_link_screen(payload: str, store: Store, locale: str) -> Rendered | None:
+async def deep_link_screen(payload: str, store: Store, locale: str, chat_id: int) -> Rendered | None:
     """``sector_food_retail``, ``turnover``, ``turnover_2024``, ``sources``; None if unknown."""
     if payload.startswith("sector_"):
-        return await screens.sector_screen(store, locale, payload.removeprefix("sector_"))
+        return await screens.sector_screen(store, locale, payload.removeprefix("sector_"), chat_id)
     if payload == "turnover" or payload.startswith("turnover_"):
         return await screens.turnover_screen(store, locale, payload.removeprefix("turnover").lstrip("_"))
     if payload == "sectors":
@@ -28,7 +28,7 @@ async def deep_link_screen(payload: str, store: Store, locale: str) -> Rendered 
 
 async def start(message: Message, command: CommandObject, store: Store, locale: str) -> None:
     if command.args:
-        screen = await deep_link_screen(command.args.strip(), store, locale)
+        screen = await deep_link_screen(command.args.strip(), store, locale, message.chat.id)
         if screen is not None:
             await screens.answer(message, screen)
             return

@@ -11,7 +11,7 @@ import hashlib
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -266,4 +266,53 @@ def load_dataset(directory: Path) -> Dataset:
     )
 
 
-__all__ = ["FILES", "LOCALES", "Dataset", "DatasetError", "fingerprint", "load_dataset"]
+class UpdateFile(_Entry):
+    """A file for ``python -m bot publish FILE``: one update, in one or more languages.
+
+    ```toml
+    sector = "food_retail"   # a sector id, or "all"
+    original = "ru"          # the language it was written in; readers of a language with no
+                             # text get this one, marked as the original
+    [text]
+    ru = "…"
+    en = "…"
+    ```
+    """
+
+    sector: str = Field(min_length=1)
+    original: Literal["ru", "en", "kk", "be"]
+    text: dict[Literal["ru", "en", "kk", "be"], Annotated[str, Field(min_length=1, max_length=3500)]]
+
+    @model_validator(mode="after")
+    def _original_present(self) -> UpdateFile:
+        if self.original not in self.text:
+            raise ValueError(f"text.{self.original} is missing: the original text is required")
+        return self
+
+
+def load_update_file(path: Path) -> UpdateFile:
+    shown = path.as_posix()
+    if not path.is_file():
+        raise DatasetError(shown, None, None, "file not found")
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise DatasetError(shown, None, None, f"not valid TOML: {exc}") from None
+    try:
+        return UpdateFile.model_validate(document)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(part) for part in error["loc"]) or None
+        raise DatasetError(shown, None, field, error["msg"]) from None
+
+
+__all__ = [
+    "FILES",
+    "LOCALES",
+    "Dataset",
+    "DatasetError",
+    "UpdateFile",
+    "fingerprint",
+    "load_dataset",
+    "load_update_file",
+]

@@ -6,6 +6,7 @@ number of the last one applied, so each runs exactly once.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -44,6 +45,9 @@ class Database:
     def __init__(self, path: Path | str) -> None:
         self.path = path
         self._conn: aiosqlite.Connection | None = None
+        # One connection serves every coroutine: transactions must take turns, or a second
+        # BEGIN would land inside the first.
+        self._write_lock = asyncio.Lock()
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -72,15 +76,16 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception."""
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception; one at a time."""
         conn = self.conn
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            await conn.execute("ROLLBACK")
-            raise
-        await conn.execute("COMMIT")
+        async with self._write_lock:
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                await conn.execute("ROLLBACK")
+                raise
+            await conn.execute("COMMIT")
 
     async def schema_version(self) -> int:
         async with self.conn.execute("PRAGMA user_version") as cursor:

@@ -27,6 +27,7 @@ from bot.domain.models import (
 )
 from bot.store.dataset import Dataset, fingerprint, load_dataset
 from bot.store.db import Database
+from bot.store.subscriptions import DeliveryRepo, SubscriptionRepo, UpdateRepo
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +138,7 @@ class SectorRepo:
     def __init__(self, db: Database, sources: SourceRepo) -> None:
         self._db = db
         self._sources = sources
+        self.updates: UpdateRepo | None = None  # set by Store: cards show the latest updates
 
     async def all(self, locale: str) -> tuple[Sector, ...]:
         sql = """
@@ -192,7 +194,14 @@ class SectorRepo:
             return None
         topics = await self.topics(sector_id, locale)
         source_ids = _ordered_unique(sid for topic in topics for sid in topic.source_ids)
-        return SectorCard(sector=sector, topics=topics, sources=await self._sources.by_ids(source_ids))
+        updates = await self.updates.recent(sector_id, locale) if self.updates else ()
+        return SectorCard(
+            sector=sector, topics=topics, sources=await self._sources.by_ids(source_ids), updates=updates
+        )
+
+    async def exists(self, sector_id: str) -> bool:
+        async with self._db.conn.execute("SELECT 1 FROM sectors WHERE id = ?", (sector_id,)) as cursor:
+            return await cursor.fetchone() is not None
 
 
 class UserRepo:
@@ -234,6 +243,10 @@ class Store:
         self.trade = TradeRepo(db, self.sources)
         self.sectors = SectorRepo(db, self.sources)
         self.users = UserRepo(db)
+        self.subscriptions = SubscriptionRepo(db)
+        self.updates = UpdateRepo(db)
+        self.deliveries = DeliveryRepo(db)
+        self.sectors.updates = self.updates
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

@@ -11,7 +11,7 @@ from functools import lru_cache
 from aiogram.utils.i18n import gettext as _
 from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton
-from babel.numbers import format_compact_currency, format_percent, get_plus_sign_symbol
+from babel.numbers import format_compact_currency, format_decimal, format_percent, get_plus_sign_symbol
 
 from bot.domain.models import Bound, Period
 
@@ -19,6 +19,18 @@ from bot.domain.models import Bound, Period
 @lru_cache(maxsize=8)
 def _babel_locale(locale: str) -> Locale:
     return Locale.parse(locale)
+
+
+def number(value: int | float, locale: str | None = None) -> str:
+    """``20000`` → ``20 000`` (ru), ``20,000`` (en); the current i18n locale by default."""
+    return format_decimal(value, locale=_babel_locale(locale or _current_locale()))
+
+
+def _current_locale() -> str:
+    from aiogram.utils.i18n import I18n
+
+    i18n = I18n.get_current(no_error=True)
+    return i18n.current_locale if i18n else "en"
 
 
 def percent(value: float, locale: str, *, signed: bool = True) -> str:

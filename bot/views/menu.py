@@ -23,14 +23,25 @@ def command_descriptions() -> list[tuple[str, str]]:
         ("turnover", _("Trade turnover, exports and the balance")),
         ("sectors", _("Industry, agriculture, food retail, IT")),
         ("sources", _("Where the figures come from")),
+        ("subscribe", _("Get new facts on the sectors you follow")),
+        ("subscriptions", _("What you follow")),
+        ("unsubscribe", _("Stop updates")),
         ("language", _("Change the language")),
         ("help", _("What the bot can do")),
         ("start", _("Main menu")),
     ]
 
 
-def bot_commands() -> list[BotCommand]:
-    return [BotCommand(command=name, description=text) for name, text in command_descriptions()]
+def admin_command_descriptions() -> list[tuple[str, str]]:
+    return [
+        ("publish", _("Publish an update to subscribers")),
+        ("stats", _("Subscribers and deliveries")),
+    ]
+
+
+def bot_commands(*, admin: bool = False) -> list[BotCommand]:
+    described = command_descriptions() + (admin_command_descriptions() if admin else [])
+    return [BotCommand(command=name, description=text) for name, text in described]
 
 
 def bot_description() -> str:

@@ -7,8 +7,8 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import MenuAction, MenuCb, SectorCb
-from bot.domain.models import Sector, SectorCard, Topic
+from bot.callbacks import MenuAction, MenuCb, SectorCb, SubscribeCb
+from bot.domain.models import Sector, SectorCard, SectorUpdate, Topic
 from bot.views import format as fmt
 from bot.views.common import (
     SAFE_LIMIT,
@@ -47,12 +47,22 @@ def _topic_block(topic: Topic, numbers: dict[str, int], locale: str) -> str:
     )
 
 
+def _updates_block(updates: tuple[SectorUpdate, ...], locale: str) -> str:
+    lines = [bold(_("📰 Latest updates"))]
+    for update in updates:
+        text = update.text if len(update.text) <= 300 else update.text[:299] + "…"
+        lines.append(f"{italic(fmt.date(update.created_at[:10], locale))} · {quote(text)}")
+    return "\n".join(lines)
+
+
 def _card_text(card: SectorCard, shown: int, locale: str) -> str:
     topics = card.topics[:shown]
     used = {sid for topic in topics for sid in topic.source_ids}
     sources = [source for source in card.sources if source.id in used]
     numbers = numbering(sources)
     parts = [f"{quote(card.sector.emoji)} {bold(card.sector.name)}\n{quote(card.sector.summary)}"]
+    if card.updates:
+        parts.append(_updates_block(card.updates, locale))
     parts += [_topic_block(topic, numbers, locale) for topic in topics]
     hidden = len(card.topics) - shown
     if hidden:
@@ -68,21 +78,24 @@ def _card_text(card: SectorCard, shown: int, locale: str) -> str:
     return "\n\n".join(parts)
 
 
-def sector_card_keyboard() -> InlineKeyboardMarkup:
+def sector_card_keyboard(sector_id: str, subscribed: bool) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
+    label = _("🔕 Unsubscribe") if subscribed else _("🔔 Subscribe")
+    builder.button(text=label, callback_data=SubscribeCb(sector_id=sector_id, card=True))
     builder.button(text=_("◀️ All sectors"), callback_data=SectorCb(sector_id=""))
     builder.button(text=_("📊 Turnover"), callback_data=MenuCb(action=MenuAction.TURNOVER))
+    builder.adjust(1, 2)
     return builder.as_markup()
 
 
-def render_sector_card(card: SectorCard, locale: str) -> Rendered:
+def render_sector_card(card: SectorCard, locale: str, *, subscribed: bool = False) -> Rendered:
     """The card with as many topics as fit one Telegram message, newest first."""
     shown = len(card.topics)
     text = _card_text(card, shown, locale)
     while len(text) > SAFE_LIMIT and shown > 1:
         shown -= 1
         text = _card_text(card, shown, locale)
-    return Rendered(text, sector_card_keyboard())
+    return Rendered(text, sector_card_keyboard(card.sector.id, subscribed))
 
 
 def render_unknown_sector(sector_id: str, sectors: tuple[Sector, ...]) -> Rendered:

@@ -1,0 +1,242 @@
+"""The outbox worker: sends pending deliveries at Telegram's pace and never loses one.
+
+One message is in flight at a time, and a row becomes 'sent' only after Telegram confirmed
+it, so a crash can repeat at most that one message; every other row is either confirmed or
+still pending, and the next start resumes the pending ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError, TelegramMigrateToChat, TelegramRetryAfter
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import I18n
+from aiolimiter import AsyncLimiter
+
+from bot.delivery.policy import Outcome, RetryPolicy, classify, describe
+from bot.domain.models import ALL_SECTORS, Delivery, DeliveryState
+from bot.store.repo import Store
+from bot.views.admin import render_progress
+from bot.views.updates import render_update
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DeliveryStats:
+    """Counters since start-up (also what /metrics will expose)."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    blocked: int = 0
+    moved: int = 0
+    rate_limited: int = 0
+    paused_seconds: float = 0.0
+    by_outcome: dict[str, int] = field(default_factory=dict)
+
+
+class DeliveryWorker:
+    """Drains the ``deliveries`` outbox inside ``python -m bot run``."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        store: Store,
+        i18n: I18n,
+        *,
+        rate_limit: float = 25.0,
+        per_chat_interval: float = 1.0,
+        policy: RetryPolicy | None = None,
+        batch_size: int = 200,
+        idle_poll: float = 1.0,
+        progress_interval: float = 2.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.bot = bot
+        self.store = store
+        self.i18n = i18n
+        self.policy = policy or RetryPolicy()
+        self.batch_size = batch_size
+        self.idle_poll = idle_poll
+        self.progress_interval = progress_interval
+        self.per_chat_interval = per_chat_interval
+        self.clock = clock
+        # A bucket of one: sends are spread evenly, never bursts Telegram would answer with 429.
+        self.limiter = AsyncLimiter(1, 1 / rate_limit)
+        self.stats = DeliveryStats()
+        self._paused_until = 0.0
+        self._last_to_chat: dict[int, float] = {}
+        self._progress_shown: dict[int, tuple[float, str]] = {}
+        self._wakeup = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self.run(), name="delivery-worker")
+
+    async def stop(self, grace: float = 10.0) -> None:
+        """Finish the message in flight, then stop; pending rows stay for the next start."""
+        self._stopping = True
+        self._wakeup.set()
+        if self._task is not None:
+            try:
+                await asyncio.wait_for(self._task, grace)
+            except TimeoutError:
+                self._task.cancel()
+            self._task = None
+
+    def wake(self) -> None:
+        """Something was published: look at the outbox now rather than at the next poll."""
+        self._wakeup.set()
+
+    async def run(self) -> None:
+        log.info("delivery worker started")
+        while not self._stopping:
+            try:
+                worked = await self.drain_once()
+            except Exception:
+                log.exception("delivery batch failed; retrying shortly")
+                worked = False
+            if not worked and not self._stopping:
+                await self._idle()
+        log.info("delivery worker stopped")
+
+    async def _idle(self) -> None:
+        next_at = await self.store.deliveries.next_attempt_at()
+        wait = self.idle_poll if next_at is None else max(0.0, min(self.idle_poll, next_at - self.clock()))
+        self._wakeup.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wakeup.wait(), timeout=wait)
+
+    # -- one pass ----------------------------------------------------------------------------
+
+    async def drain_once(self) -> bool:
+        """Send every row due now (one batch); returns whether there was anything to do."""
+        rows = await self.store.deliveries.due(self.batch_size, now=self.clock())
+        touched: set[int] = set()
+        for row in rows:
+            if self._stopping:
+                break
+            await self._deliver(row)
+            touched.add(row.update_id)
+            await self._report_progress(touched, final_check=False)
+        await self._report_progress(touched | set(self._progress_shown), final_check=True)
+        return bool(rows)
+
+    async def _deliver(self, row: Delivery) -> None:
+        last = self._last_to_chat.get(row.chat_id)
+        now = self.clock()
+        if last is not None and now - last < self.per_chat_interval:
+            # At most one message a second to one chat: come back to this row later.
+            await self.store.deliveries.retry_later(
+                row.id, last + self.per_chat_interval, "per-chat spacing", count_attempt=False
+            )
+            return
+        rendered = await self._render(row)
+        if rendered is None:
+            await self.store.deliveries.mark_failed(row.id, "update not found")
+            self.stats.failed += 1
+            return
+        text, markup = rendered
+        await self._respect_pause()
+        async with self.limiter:
+            try:
+                message = await self.bot.send_message(row.chat_id, text, reply_markup=markup)
+            except (TelegramAPIError, TimeoutError, OSError) as error:
+                await self._handle_failure(row, error)
+                return
+        self._last_to_chat[row.chat_id] = self.clock()
+        await self.store.deliveries.mark_sent(row.id, message.message_id)
+        self.stats.sent += 1
+        if len(self._last_to_chat) > 10_000:
+            horizon = self.clock() - self.per_chat_interval
+            self._last_to_chat = {k: v for k, v in self._last_to_chat.items() if v > horizon}
+
+    async def _render(self, row: Delivery) -> tuple[str, InlineKeyboardMarkup | None] | None:
+        content = await self.store.updates.content(row.update_id, row.locale)
+        if content is None:
+            return None
+        sector = (
+            None
+            if content.sector_id == ALL_SECTORS
+            else await self.store.sectors.get(content.sector_id, row.locale)
+        )
+        with self.i18n.context(), self.i18n.use_locale(row.locale):
+            rendered = render_update(
+                sector=sector,
+                created_at=content.created_at,
+                text=content.text,
+                text_locale=content.text_locale,
+                reader_locale=row.locale,
+            )
+        return rendered.text, rendered.markup
+
+    async def _respect_pause(self) -> None:
+        while (wait := self._paused_until - self.clock()) > 0:  # noqa: ASYNC110 (the pause may grow)
+            await asyncio.sleep(wait)
+
+    async def _handle_failure(self, row: Delivery, error: BaseException) -> None:
+        outcome = classify(error)
+        self.stats.by_outcome[outcome] = self.stats.by_outcome.get(outcome, 0) + 1
+        reason = describe(error)
+        if outcome is Outcome.PAUSE and isinstance(error, TelegramRetryAfter):
+            # 429: the whole queue waits; this row keeps its place and its attempts.
+            self.stats.rate_limited += 1
+            self.stats.paused_seconds += error.retry_after
+            self._paused_until = max(self._paused_until, self.clock() + error.retry_after)
+            log.warning("Telegram asked to slow down: pausing deliveries for %s s", error.retry_after)
+            await self.store.deliveries.retry_later(row.id, self._paused_until, reason, count_attempt=False)
+        elif outcome is Outcome.MOVE and isinstance(error, TelegramMigrateToChat):
+            self.stats.moved += 1
+            log.info("chat %s became %s; following it", row.chat_id, error.migrate_to_chat_id)
+            await self.store.deliveries.move_chat(row.chat_id, error.migrate_to_chat_id)
+        elif outcome is Outcome.GONE:
+            self.stats.blocked += 1
+            await self.store.deliveries.mark_blocked(row.chat_id, reason)
+        elif outcome is Outcome.RETRY and not self.policy.gives_up(row.attempts + 1):
+            self.stats.retried += 1
+            delay = self.policy.delay(row.attempts + 1)
+            await self.store.deliveries.retry_later(row.id, self.clock() + delay, reason)
+        else:
+            self.stats.failed += 1
+            log.warning("delivery %s to chat %s failed for good: %s", row.id, row.chat_id, reason)
+            await self.store.deliveries.mark_failed(row.id, reason)
+
+    # -- the admin's progress message --------------------------------------------------------
+
+    async def _report_progress(self, update_ids: set[int], *, final_check: bool) -> None:
+        for update_id in sorted(update_ids):
+            shown_at, shown_text = self._progress_shown.get(update_id, (0.0, ""))
+            if not final_check and self.clock() - shown_at < self.progress_interval:
+                continue
+            target = await self.store.updates.progress_message(update_id)
+            if target is None:
+                self._progress_shown.pop(update_id, None)
+                continue
+            counts = await self.store.deliveries.counts(update_id)
+            locale = await self.store.updates.author_locale(update_id)
+            with self.i18n.context(), self.i18n.use_locale(locale):
+                text = render_progress(update_id, counts)
+            finished = counts[DeliveryState.PENDING] == 0
+            if text != shown_text:
+                chat_id, message_id = target
+                try:
+                    async with self.limiter:
+                        await self.bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id)
+                except TelegramAPIError as error:
+                    log.info("could not update the progress of update %s: %s", update_id, describe(error))
+            if finished:
+                self._progress_shown.pop(update_id, None)
+            else:
+                self._progress_shown[update_id] = (self.clock(), text)

@@ -1,0 +1,1 @@
+-- placeholder: the search index lands from the search branch

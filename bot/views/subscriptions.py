@@ -1,0 +1,90 @@
+"""/subscribe, /unsubscribe, /subscriptions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import SubscribeCb
+from bot.domain.models import ALL_SECTORS, Sector
+from bot.views.common import Rendered, bold, quote
+from bot.views.updates import sector_label
+
+
+def toggle_keyboard(sectors: Iterable[Sector], followed: frozenset[str]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for sector in sectors:
+        mark = "✅" if sector.id in followed else "▫️"
+        builder.button(
+            text=f"{mark} {sector.emoji} {sector.name}", callback_data=SubscribeCb(sector_id=sector.id)
+        )
+    mark = "✅" if ALL_SECTORS in followed else "▫️"
+    builder.button(text=f"{mark} {sector_label(None)}", callback_data=SubscribeCb(sector_id=ALL_SECTORS))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def render_toggles(sectors: tuple[Sector, ...], followed: frozenset[str]) -> Rendered:
+    text = "\n".join(
+        [
+            bold(_("🔔 Subscriptions")),
+            _(
+                "Tap a sector to follow it or to stop. New facts come to this chat as soon as they are published."
+            ),
+        ]
+    )
+    return Rendered(text, toggle_keyboard(sectors, followed))
+
+
+def _names(sectors: tuple[Sector, ...], ids: Iterable[str]) -> list[str]:
+    by_id = {sector.id: sector for sector in sectors}
+    return [
+        sector_label(by_id.get(sector_id))
+        for sector_id in ids
+        if sector_id == ALL_SECTORS or sector_id in by_id
+    ]
+
+
+def render_subscribed(sectors: tuple[Sector, ...], sector_id: str) -> Rendered:
+    [name] = _names(sectors, [sector_id])
+    text = _("✅ Subscribed: {sector}. New facts will come to this chat.").format(sector=bold(name))
+    text += "\n" + _("/unsubscribe {sector} to stop.").format(
+        sector=sector_id if sector_id != ALL_SECTORS else "all"
+    )
+    return Rendered(text)
+
+
+def render_unsubscribed(sectors: tuple[Sector, ...], sector_id: str | None, removed: int) -> Rendered:
+    if sector_id is None:
+        if not removed:
+            return Rendered(_("You were not subscribed to anything. /subscribe to start."))
+        return Rendered(_("🔕 Unsubscribed from everything. /subscribe to start again."))
+    [name] = _names(sectors, [sector_id])
+    if not removed:
+        return Rendered(_("You were not subscribed to {sector}.").format(sector=bold(name)))
+    return Rendered(_("🔕 Unsubscribed: {sector}.").format(sector=bold(name)))
+
+
+def render_subscription_list(sectors: tuple[Sector, ...], followed: frozenset[str]) -> Rendered:
+    if not followed:
+        return Rendered(_("You don't follow any sector yet. /subscribe to choose."))
+    ordered = [s.id for s in sectors if s.id in followed] + ([ALL_SECTORS] if ALL_SECTORS in followed else [])
+    lines = [bold(_("🔔 You follow:"))] + [f"• {quote(name)}" for name in _names(sectors, ordered)]
+    return Rendered("\n".join(lines), toggle_keyboard(sectors, followed))
+
+
+def render_unknown_sector_argument(
+    argument: str, sectors: tuple[Sector, ...], followed: frozenset[str]
+) -> Rendered:
+    ids = ", ".join([s.id for s in sectors] + ["all"])
+    text = _("There is no sector “{sector}”. Sectors: {ids}.").format(sector=quote(argument[:40]), ids=ids)
+    return Rendered(text, toggle_keyboard(sectors, followed))
+
+
+def render_subscribed_alert(now_on: bool, name: str | None) -> str:
+    """The short notice after a toggle (a callback answer: plain text, ≤ 200 characters)."""
+    label = name or sector_label(None)
+    return (_("🔔 Subscribed: {sector}") if now_on else _("🔕 Unsubscribed: {sector}")).format(sector=label)

@@ -1,0 +1,49 @@
+"""The message a subscriber gets for a published update (and the admin's preview of it)."""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from babel import Locale
+
+from bot.callbacks import ManageSubscriptionsCb
+from bot.domain.models import Sector
+from bot.views import format as fmt
+from bot.views.common import Rendered, bold, italic, quote
+
+UPDATE_TEXT_LIMIT = 3500  # leaves room for the heading and the notes within Telegram's 4,096
+
+
+def language_name(locale: str, in_locale: str) -> str:
+    """ "русский", "орыс тілі", … from CLDR, in the reader's language."""
+    name = Locale.parse(locale).get_display_name(in_locale) or locale
+    return name[:1].upper() + name[1:]
+
+
+def sector_label(sector: Sector | None) -> str:
+    if sector is None:
+        return _("🗂 All sectors")
+    return f"{sector.emoji} {sector.name}"
+
+
+def render_update(
+    *,
+    sector: Sector | None,
+    created_at: str,
+    text: str,
+    text_locale: str,
+    reader_locale: str,
+) -> Rendered:
+    """``sector`` None means the update concerns every sector."""
+    heading = _("📰 Update: {sector}").format(sector=bold(sector_label(sector)))
+    lines = [f"{heading} · {quote(fmt.date(created_at[:10], reader_locale))}", "", quote(text)]
+    if text_locale != reader_locale:
+        lines += [
+            "",
+            italic(
+                _("Original language: {language}").format(language=language_name(text_locale, reader_locale))
+            ),
+        ]
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("⚙️ My subscriptions"), callback_data=ManageSubscriptionsCb())
+    return Rendered("\n".join(lines), builder.as_markup())
