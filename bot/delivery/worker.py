@@ -125,16 +125,22 @@ class DeliveryWorker:
         """Send every row due now (one batch); returns whether there was anything to do."""
         rows = await self.store.deliveries.due(self.batch_size, now=self.clock())
         touched: set[int] = set()
+        changed_chats: set[int] = set()  # blocked or moved in this batch: their other rows changed too
         for row in rows:
             if self._stopping:
                 break
-            await self._deliver(row)
+            if row.chat_id in changed_chats:
+                continue
+            outcome = await self._deliver(row)
+            if outcome in (Outcome.GONE, Outcome.MOVE):
+                changed_chats.add(row.chat_id)
             touched.add(row.update_id)
             await self._report_progress(touched, final_check=False)
         await self._report_progress(touched | set(self._progress_shown), final_check=True)
         return bool(rows)
 
-    async def _deliver(self, row: Delivery) -> None:
+    async def _deliver(self, row: Delivery) -> Outcome | None:
+        """Send one row; returns what went wrong, or None when it was sent or deferred."""
         last = self._last_to_chat.get(row.chat_id)
         now = self.clock()
         if last is not None and now - last < self.per_chat_interval:
@@ -142,26 +148,26 @@ class DeliveryWorker:
             await self.store.deliveries.retry_later(
                 row.id, last + self.per_chat_interval, "per-chat spacing", count_attempt=False
             )
-            return
+            return None
         rendered = await self._render(row)
         if rendered is None:
             await self.store.deliveries.mark_failed(row.id, "update not found")
             self.stats.failed += 1
-            return
+            return Outcome.FAIL
         text, markup = rendered
         await self._respect_pause()
         async with self.limiter:
             try:
                 message = await self.bot.send_message(row.chat_id, text, reply_markup=markup)
             except (TelegramAPIError, TimeoutError, OSError) as error:
-                await self._handle_failure(row, error)
-                return
+                return await self._handle_failure(row, error)
         self._last_to_chat[row.chat_id] = self.clock()
         await self.store.deliveries.mark_sent(row.id, message.message_id)
         self.stats.sent += 1
         if len(self._last_to_chat) > 10_000:
             horizon = self.clock() - self.per_chat_interval
             self._last_to_chat = {k: v for k, v in self._last_to_chat.items() if v > horizon}
+        return None
 
     async def _render(self, row: Delivery) -> tuple[str, InlineKeyboardMarkup | None] | None:
         content = await self.store.updates.content(row.update_id, row.locale)
@@ -186,7 +192,7 @@ class DeliveryWorker:
         while (wait := self._paused_until - self.clock()) > 0:  # noqa: ASYNC110 (the pause may grow)
             await asyncio.sleep(wait)
 
-    async def _handle_failure(self, row: Delivery, error: BaseException) -> None:
+    async def _handle_failure(self, row: Delivery, error: BaseException) -> Outcome:
         outcome = classify(error)
         self.stats.by_outcome[outcome] = self.stats.by_outcome.get(outcome, 0) + 1
         reason = describe(error)
@@ -212,6 +218,7 @@ class DeliveryWorker:
             self.stats.failed += 1
             log.warning("delivery %s to chat %s failed for good: %s", row.id, row.chat_id, reason)
             await self.store.deliveries.mark_failed(row.id, reason)
+        return outcome
 
     # -- the admin's progress message --------------------------------------------------------
 
