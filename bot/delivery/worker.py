@@ -58,6 +58,7 @@ class DeliveryWorker:
         batch_size: int = 200,
         idle_poll: float = 1.0,
         progress_interval: float = 2.0,
+        request_timeout: int = 15,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.bot = bot
@@ -68,6 +69,7 @@ class DeliveryWorker:
         self.idle_poll = idle_poll
         self.progress_interval = progress_interval
         self.per_chat_interval = per_chat_interval
+        self.request_timeout = request_timeout
         self.clock = clock
         # A bucket of one: sends are spread evenly, never bursts Telegram would answer with 429.
         self.limiter = AsyncLimiter(1, 1 / rate_limit)
@@ -75,6 +77,7 @@ class DeliveryWorker:
         self._paused_until = 0.0
         self._last_to_chat: dict[int, float] = {}
         self._progress_shown: dict[int, tuple[float, str]] = {}
+        self._rendered: dict[tuple[int, str], tuple[str, InlineKeyboardMarkup | None] | None] = {}
         self._wakeup = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -158,7 +161,9 @@ class DeliveryWorker:
         await self._respect_pause()
         async with self.limiter:
             try:
-                message = await self.bot.send_message(row.chat_id, text, reply_markup=markup)
+                message = await self.bot.send_message(
+                    row.chat_id, text, reply_markup=markup, request_timeout=self.request_timeout
+                )
             except (TelegramAPIError, TimeoutError, OSError) as error:
                 return await self._handle_failure(row, error)
         self._last_to_chat[row.chat_id] = self.clock()
@@ -170,6 +175,16 @@ class DeliveryWorker:
         return None
 
     async def _render(self, row: Delivery) -> tuple[str, InlineKeyboardMarkup | None] | None:
+        """The message for ``row``: the same for every reader of one update in one language,
+        so it is rendered once per (update, locale)."""
+        key = (row.update_id, row.locale)
+        if key not in self._rendered:
+            if len(self._rendered) >= 64:
+                self._rendered.pop(next(iter(self._rendered)))
+            self._rendered[key] = await self._render_anew(row)
+        return self._rendered[key]
+
+    async def _render_anew(self, row: Delivery) -> tuple[str, InlineKeyboardMarkup | None] | None:
         content = await self.store.updates.content(row.update_id, row.locale)
         if content is None:
             return None

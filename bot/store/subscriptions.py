@@ -266,28 +266,25 @@ class DeliveryRepo:
         return float(row[0]) if row and row[0] is not None else None
 
     async def mark_sent(self, delivery_id: int, message_id: int) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                f"""UPDATE deliveries SET state = 'sent', message_id = ?, sent_at = {_NOW},
-                    attempts = attempts + 1, last_error = NULL WHERE id = ?""",  # noqa: S608
-                (message_id, delivery_id),
-            )
+        await self._db.write(
+            f"""UPDATE deliveries SET state = 'sent', message_id = ?, sent_at = {_NOW},
+                attempts = attempts + 1, last_error = NULL WHERE id = ?""",  # noqa: S608
+            (message_id, delivery_id),
+        )
 
     async def retry_later(
         self, delivery_id: int, at: float, error: str, *, count_attempt: bool = True
     ) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE deliveries SET next_attempt_at = ?, last_error = ?, attempts = attempts + ? WHERE id = ?",
-                (at, error, 1 if count_attempt else 0, delivery_id),
-            )
+        await self._db.write(
+            "UPDATE deliveries SET next_attempt_at = ?, last_error = ?, attempts = attempts + ? WHERE id = ?",
+            (at, error, 1 if count_attempt else 0, delivery_id),
+        )
 
     async def mark_failed(self, delivery_id: int, error: str) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE deliveries SET state = 'failed', last_error = ?, attempts = attempts + 1 WHERE id = ?",
-                (error, delivery_id),
-            )
+        await self._db.write(
+            "UPDATE deliveries SET state = 'failed', last_error = ?, attempts = attempts + 1 WHERE id = ?",
+            (error, delivery_id),
+        )
 
     async def mark_blocked(self, chat_id: int, reason: str) -> None:
         """The chat blocked the bot or is gone: deactivate it and stop every pending row to it."""
