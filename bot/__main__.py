@@ -91,12 +91,13 @@ def main(argv: list[str] | None = None) -> int:
         configure_logging(
             settings.log_level if args.command == "run" else logging.WARNING,
             settings.bot_token,
+            settings.log_format,
         )
         if args.command == "run":
-            from bot.app import run_polling
+            from bot.app import run
 
             settings.require_token()
-            asyncio.run(run_polling(settings))
+            asyncio.run(run(settings))
         elif args.command == "chat":
             from bot.chat import chat
 

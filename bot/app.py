@@ -6,7 +6,9 @@ Dispatcher through :func:`create_dispatcher`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 from pathlib import Path
 
 from aiogram import Bot, Dispatcher
@@ -18,14 +20,17 @@ from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommandScopeChat, LinkPreviewOptions
 from aiogram.utils.i18n import I18n
+from aiohttp import web
 
 from bot.config import Settings
 from bot.delivery import DeliveryWorker
 from bot.domain.models import LOCALES
 from bot.handlers import routers
-from bot.middlewares import LocaleMiddleware
+from bot.metrics import Metrics
+from bot.middlewares import LocaleMiddleware, ObserveMiddleware, ThrottlingMiddleware
 from bot.store.repo import Store
 from bot.views.menu import bot_commands, bot_description, bot_short_description
+from bot.web import create_web_app
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 log = logging.getLogger(__name__)
@@ -50,13 +55,31 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
 
 
 def create_dispatcher(
-    settings: Settings, store: Store, i18n: I18n | None = None, delivery: DeliveryWorker | None = None
+    settings: Settings,
+    store: Store,
+    i18n: I18n | None = None,
+    delivery: DeliveryWorker | None = None,
+    metrics: Metrics | None = None,
 ) -> Dispatcher:
-    """The Dispatcher with its middlewares and routers; ``settings``, ``store``, ``i18n`` and
-    ``delivery`` (the outbox worker, None where nothing sends) are injected into handlers by name."""
+    """The Dispatcher with its middlewares and routers.
+
+    ``settings``, ``store``, ``i18n``, ``delivery`` (the outbox worker; None where nothing
+    sends) and ``metrics`` are injected into handlers by name; ``dispatcher["observe"]`` is
+    the middleware that knows which updates are still being handled.
+    """
     i18n = i18n or create_i18n(settings.default_locale)
-    dispatcher = Dispatcher(settings=settings, store=store, i18n=i18n, delivery=delivery)
+    metrics = metrics or Metrics()
+    dispatcher = Dispatcher(settings=settings, store=store, i18n=i18n, delivery=delivery, metrics=metrics)
+    observe = ObserveMiddleware(metrics)
+    dispatcher.update.outer_middleware(observe)
+    dispatcher["observe"] = observe
     LocaleMiddleware(i18n, store).setup(dispatcher)
+    # After the locale middleware, so that the flood notice is in the reader's language.
+    throttling = ThrottlingMiddleware(
+        settings.flood_limit, settings.flood_window, exempt=settings.admin_ids, metrics=metrics
+    )
+    for observer in (dispatcher.message, dispatcher.callback_query, dispatcher.inline_query):
+        observer.outer_middleware(throttling)
     dispatcher.include_routers(*routers())
     return dispatcher
 
@@ -105,7 +128,12 @@ async def set_admin_menus(bot: Bot, i18n: I18n, store: Store, settings: Settings
                 log.info("no admin menu for %s: %s", admin_id, exc.message)
 
 
-async def run_polling(settings: Settings) -> None:
+async def run(settings: Settings) -> None:
+    """``python -m bot run``: long polling, or a webhook server when WEBHOOK_BASE_URL is set.
+
+    SIGTERM / SIGINT: stop taking updates, let the updates in flight and the delivery in flight
+    finish (at most SHUTDOWN_TIMEOUT seconds each), close the database.
+    """
     i18n = create_i18n(settings.default_locale)
     store = await open_store(settings)
     try:
@@ -113,25 +141,57 @@ async def run_polling(settings: Settings) -> None:
     except BaseException:
         await store.close()
         raise
+    metrics = Metrics()
     delivery = DeliveryWorker(bot, store, i18n, rate_limit=settings.delivery_rate_limit)
-    dispatcher = create_dispatcher(settings, store, i18n, delivery)
+    dispatcher = create_dispatcher(settings, store, i18n, delivery, metrics)
+    observe: ObserveMiddleware = dispatcher["observe"]
+    allowed_updates = dispatcher.resolve_used_update_types()
 
     async def on_startup() -> None:
         with i18n.context():
             await set_bot_profile(bot, i18n, settings.default_locale)
             await set_admin_menus(bot, i18n, store, settings)
+        if settings.webhook_mode:
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            await bot.set_webhook(settings.webhook_url, secret_token=secret, allowed_updates=allowed_updates)
+            log.info("webhook set: %s", settings.webhook_url)
         delivery.start()  # resumes whatever the last run left pending
 
     async def on_shutdown() -> None:
-        await delivery.stop()
+        if not await observe.wait_idle(settings.shutdown_timeout):
+            log.warning("shutting down with %s updates still in flight", observe.in_flight)
+        await delivery.stop(grace=settings.shutdown_timeout)
         await store.close()
         log.info("database closed")
 
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)
+    web_app = create_web_app(settings, dispatcher, bot, store, metrics)
+    runner = web.AppRunner(web_app, handle_signals=False, shutdown_timeout=settings.shutdown_timeout)
     try:
-        await bot.delete_webhook(drop_pending_updates=False)
-        await dispatcher.start_polling(bot, allowed_updates=dispatcher.resolve_used_update_types())
+        if settings.webhook_mode:
+            await _serve_webhook(runner, settings)
+        else:
+            await bot.delete_webhook(drop_pending_updates=False)
+            if settings.server_port:
+                await runner.setup()
+                await web.TCPSite(runner, settings.web_server_host, settings.server_port).start()
+                log.info("serving /healthz and /metrics on port %s", settings.server_port)
+            await dispatcher.start_polling(bot, allowed_updates=allowed_updates)
     finally:
+        await runner.cleanup()
         await store.close()
         await bot.session.close()
+
+
+async def _serve_webhook(runner: web.AppRunner, settings: Settings) -> None:
+    """Serve until SIGTERM or SIGINT; the runner's cleanup then runs the dispatcher's shutdown."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await runner.setup()  # runs on_startup: the profile, setWebhook, the delivery worker
+    await web.TCPSite(runner, settings.web_server_host, settings.server_port).start()
+    log.info("webhook server listening on %s:%s", settings.web_server_host, settings.server_port)
+    await stop.wait()
+    log.info("stopping: no new updates are taken")

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Locale = Literal["ru", "en", "kk", "be"]
@@ -33,6 +33,17 @@ class Settings(BaseSettings):
     default_locale: Locale = "ru"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     delivery_rate_limit: float = Field(default=25.0, gt=0, le=1000)
+    log_format: Literal["text", "json"] = "text"
+    # Flood control: at most FLOOD_LIMIT updates per FLOOD_WINDOW seconds from one user.
+    flood_limit: int = Field(default=20, ge=1)
+    flood_window: float = Field(default=10.0, gt=0)
+    # Webhook mode when WEBHOOK_BASE_URL is set; long polling otherwise.
+    webhook_base_url: str = ""
+    webhook_path: str = "/webhook"
+    webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
+    web_server_host: str = "0.0.0.0"  # noqa: S104 (a server in a container listens on all interfaces)
+    web_server_port: int | None = Field(default=None, ge=1, le=65535)
+    shutdown_timeout: float = Field(default=10.0, gt=0)
 
     @field_validator("bot_token")
     @classmethod
@@ -48,6 +59,45 @@ class Settings(BaseSettings):
         if value and not re.match(r"^https?://[^\s/]+", value):
             raise ValueError("expected an http(s) base URL such as http://127.0.0.1:8081, or empty")
         return value
+
+    @field_validator("webhook_base_url")
+    @classmethod
+    def _webhook_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError(
+                "expected the public https base URL Telegram will call, e.g. https://bot.example.org"
+            )
+        return value
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _webhook_path(cls, value: str) -> str:
+        if not re.fullmatch(r"/[A-Za-z0-9/_.-]*", value):
+            raise ValueError("expected a path such as /webhook")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("use 1–256 characters A–Z, a–z, 0–9, _ and - (Telegram's rule)")
+        if info.data.get("webhook_base_url") and value is None:
+            raise ValueError("required when WEBHOOK_BASE_URL is set")
+        return value
+
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self.webhook_base_url)
+
+    @property
+    def webhook_url(self) -> str:
+        return self.webhook_base_url + self.webhook_path
+
+    @property
+    def server_port(self) -> int | None:
+        """Webhook mode always serves (8080 by default); polling only when a port is set."""
+        return self.web_server_port or (8080 if self.webhook_mode else None)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

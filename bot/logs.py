@@ -1,12 +1,19 @@
-"""Logging set-up: one line per record, and the bot token redacted wherever it appears."""
+"""Logging: one line per event, as ``key=value`` or JSON, tagged with the update and user it
+belongs to, and with the bot token redacted wherever it appears. Message texts are never
+logged at INFO."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
+from contextvars import ContextVar
+from typing import Any, Literal
 
 from pydantic import SecretStr
 
-FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Set by the observe middleware for the duration of one update.
+update_context: ContextVar[dict[str, Any] | None] = ContextVar("update_context", default=None)
 
 
 class RedactSecrets(logging.Filter):
@@ -36,8 +43,63 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def configure_logging(level: str | int, token: SecretStr | None) -> None:
-    logging.basicConfig(level=level, format=FORMAT)
+class UpdateContext(logging.Filter):
+    """Adds ``update_id`` and ``user_id`` of the update being handled, if any."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        context = update_context.get() or {}
+        record.update_id = context.get("update_id")
+        record.user_id = context.get("user_id")
+        return True
+
+
+def _fields(record: logging.LogRecord) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "ts": dt.datetime.fromtimestamp(record.created, tz=dt.UTC).isoformat(timespec="milliseconds"),
+        "level": record.levelname,
+        "logger": record.name,
+        "msg": record.getMessage(),
+    }
+    for key in ("update_id", "user_id"):
+        value = getattr(record, key, None)
+        if value is not None:
+            fields[key] = value
+    return fields
+
+
+class KeyValueFormatter(logging.Formatter):
+    """``ts=… level=INFO logger=bot.app msg="…" update_id=7 user_id=42``, one line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        parts = []
+        for key, value in _fields(record).items():
+            text = str(value)
+            if key == "msg" or any(c in text for c in ' "='):
+                text = json.dumps(text, ensure_ascii=False)
+            parts.append(f"{key}={text}")
+        line = " ".join(parts)
+        if record.exc_info or record.exc_text:
+            trace = record.exc_text or self.formatException(record.exc_info)  # type: ignore[arg-type]
+            line += " exc=" + json.dumps(trace, ensure_ascii=False)
+        return line
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        fields = _fields(record)
+        if record.exc_info or record.exc_text:
+            fields["exc"] = record.exc_text or self.formatException(record.exc_info)  # type: ignore[arg-type]
+        return json.dumps(fields, ensure_ascii=False)
+
+
+def configure_logging(
+    level: str | int, token: SecretStr | None, log_format: Literal["text", "json"] = "text"
+) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter() if log_format == "json" else KeyValueFormatter())
     secrets = [token.get_secret_value()] if token else []
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactSecrets(*secrets))
+    handler.addFilter(UpdateContext())
+    handler.addFilter(RedactSecrets(*secrets))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)

@@ -1,3 +1,5 @@
 from bot.middlewares.locale import LocaleMiddleware, locale_from_language_code
+from bot.middlewares.observe import ObserveMiddleware
+from bot.middlewares.throttling import ThrottlingMiddleware
 
-__all__ = ["LocaleMiddleware", "locale_from_language_code"]
+__all__ = ["LocaleMiddleware", "ObserveMiddleware", "ThrottlingMiddleware", "locale_from_language_code"]

@@ -1,0 +1,58 @@
+"""The HTTP side: the webhook endpoint, ``/healthz`` and ``/metrics`` on one aiohttp server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiogram import Bot, Dispatcher
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from bot.config import Settings
+from bot.metrics import Metrics
+from bot.store.repo import Store
+
+log = logging.getLogger(__name__)
+
+STORE_KEY = web.AppKey("store", Store)
+METRICS_KEY = web.AppKey("metrics", Metrics)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """200 when the database answers within two seconds, 503 otherwise."""
+    store = request.app[STORE_KEY]
+    try:
+        async with asyncio.timeout(2):
+            async with store.db.conn.execute("SELECT 1") as cursor:
+                await cursor.fetchone()
+    except Exception as exc:  # a closed, locked or broken database: not healthy
+        log.warning("health check failed: %s", type(exc).__name__)
+        return web.json_response({"status": "unavailable"}, status=503)
+    return web.json_response({"status": "ok"})
+
+
+async def metrics(request: web.Request) -> web.Response:
+    body = await request.app[METRICS_KEY].render(request.app[STORE_KEY])
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+def create_web_app(
+    settings: Settings, dispatcher: Dispatcher, bot: Bot, store: Store, bot_metrics: Metrics
+) -> web.Application:
+    app = web.Application()
+    app[STORE_KEY] = store
+    app[METRICS_KEY] = bot_metrics
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    if settings.webhook_mode:
+        # The dispatcher's start-up and shutdown run with the server's. Registered first, so
+        # that on shutdown the updates in flight finish before the handler closes the session.
+        setup_application(app, dispatcher, bot=bot)
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        # A request without the right X-Telegram-Bot-Api-Secret-Token gets 401 and reaches no handler.
+        SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(
+            app, path=settings.webhook_path
+        )
+    return app
