@@ -103,3 +103,6 @@ def configure_logging(
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # aiogram's own "Update id=… is handled" comes after the update's context is gone; the
+    # observe middleware writes that line itself, with the update and user ids.
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)

@@ -39,8 +39,16 @@ async def metrics(request: web.Request) -> web.Response:
 
 
 def create_web_app(
-    settings: Settings, dispatcher: Dispatcher, bot: Bot, store: Store, bot_metrics: Metrics
+    settings: Settings,
+    dispatcher: Dispatcher,
+    bot: Bot,
+    store: Store,
+    bot_metrics: Metrics,
+    *,
+    handle_in_background: bool = True,
 ) -> web.Application:
+    """``handle_in_background``: answer Telegram at once and handle the update after (so a slow
+    handler never makes Telegram retry); tests turn it off to see the reply in the response."""
     app = web.Application()
     app[STORE_KEY] = store
     app[METRICS_KEY] = bot_metrics
@@ -52,7 +60,7 @@ def create_web_app(
         setup_application(app, dispatcher, bot=bot)
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
         # A request without the right X-Telegram-Bot-Api-Secret-Token gets 401 and reaches no handler.
-        SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(
-            app, path=settings.webhook_path
-        )
+        SimpleRequestHandler(
+            dispatcher=dispatcher, bot=bot, secret_token=secret, handle_in_background=handle_in_background
+        ).register(app, path=settings.webhook_path)
     return app
