@@ -69,3 +69,22 @@ def test_token_is_required_only_to_run(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = load_settings(_env_file=None)
     with pytest.raises(SettingsError, match="BOT_TOKEN is not set"):
         settings.require_token()
+
+
+def test_a_copy_of_env_example_is_a_valid_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in list(os.environ):
+        if name.startswith(
+            ("BOT_", "WEBHOOK_", "WEB_SERVER_", "ADMIN_", "DEFAULT_", "FLOOD_", "LOG_", "DELIVERY_")
+        ):
+            monkeypatch.delenv(name)
+    env_file = tmp_path / ".env"
+    env_file.write_text((REPO / ".env.example").read_text(encoding="utf-8"), encoding="utf-8")
+    settings = load_settings(_env_file=env_file)
+    assert settings.bot_token is None
+    assert not settings.webhook_mode
+    assert settings.server_port is None
+    assert settings.delivery_rate_limit == 25
+    with pytest.raises(SettingsError, match="BOT_TOKEN is not set"):
+        settings.require_token()
