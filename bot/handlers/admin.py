@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import BaseFilter, Command, CommandObject, StateFilter
@@ -14,7 +14,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, User
 from bot.callbacks import PublishAction, PublishCb
 from bot.config import Settings
 from bot.delivery import DeliveryWorker
-from bot.domain.models import ALL_SECTORS
+from bot.domain.models import ALL_SECTORS, Sector
 from bot.handlers import screens
 from bot.store.repo import Store
 from bot.views.admin import (
@@ -46,7 +46,8 @@ class Publishing(StatesGroup):
     confirm = State()
 
 
-async def _sector_or_none(store: Store, sector_id: str, locale: str) -> tuple[bool, Any]:
+async def _sector_or_none(store: Store, sector_id: str, locale: str) -> tuple[bool, Sector | None]:
+    """Whether ``sector_id`` is a sector or ``'*'``, and the sector (None for all sectors)."""
     if sector_id == ALL_SECTORS:
         return True, None
     sector = await store.sectors.get(sector_id, locale)
@@ -147,8 +148,6 @@ async def receive_text(message: Message, store: Store, locale: str, state: FSMCo
 
 
 def _today() -> str:
-    import datetime as dt
-
     return dt.datetime.now(tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
