@@ -25,6 +25,7 @@ from bot.domain.models import (
     Topic,
     TradeFigure,
 )
+from bot.store.charts import ChartRepo
 from bot.store.dataset import Dataset, fingerprint, load_dataset
 from bot.store.db import Database
 
@@ -234,6 +235,7 @@ class Store:
         self.trade = TradeRepo(db, self.sources)
         self.sectors = SectorRepo(db, self.sources)
         self.users = UserRepo(db)
+        self.charts = ChartRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
