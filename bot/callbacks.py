@@ -19,6 +19,10 @@ class MenuAction(StrEnum):
     HELP = "h"
 
 
+class ChartKind(StrEnum):
+    TURNOVER = "t"
+
+
 class LocaleChoice(StrEnum):
     RU = "ru"
     EN = "en"
@@ -44,3 +48,7 @@ class SourcesCb(CallbackData, prefix="r1"):
 
 class LanguageCb(CallbackData, prefix="l1"):
     locale: LocaleChoice
+
+
+class ChartCb(CallbackData, prefix="c1"):
+    chart: ChartKind = ChartKind.TURNOVER

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import errors, fallback, language, sectors, sources, start, turnover
+from bot.handlers import chart, errors, fallback, language, sectors, sources, start, turnover
 
 
 def routers() -> list[Router]:
@@ -16,6 +16,7 @@ def routers() -> list[Router]:
         errors.create_router(),
         start.create_router(),
         turnover.create_router(),
+        chart.create_router(),
         sectors.create_router(),
         sources.create_router(),
         language.create_router(),
