@@ -351,3 +351,32 @@ async def test_chart_repo_keeps_one_data_version(store: Store) -> None:
     assert await charts.file_id("turnover-v1", "ru", "new") == "file-newer-ru"
     await charts.forget("turnover-v1", "ru", "new")
     assert await charts.file_id("turnover-v1", "ru", "new") is None
+
+
+async def test_requests_at_once_share_one_render(
+    make_client: Callable[..., BotClient], monkeypatch: pytest.MonkeyPatch, session: RecordingSession
+) -> None:
+    started, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+    real = chart_view.render_png
+
+    def slow_render(chart: chart_view.TurnoverChart) -> bytes:
+        calls.append(chart.locale)
+        started.set()
+        release.wait(10)
+        return real(chart)
+
+    monkeypatch.setattr(chart_view, "render_png", slow_render)
+    first = asyncio.ensure_future(make_client("en").send("/chart"))
+    try:
+        assert await asyncio.to_thread(started.wait, 10)
+        second = asyncio.ensure_future(make_client("en").send("/chart"))
+        await asyncio.sleep(0.05)  # the second request is now waiting for the first one's upload
+        assert not second.done()
+    finally:
+        release.set()
+    await first
+    await second
+    assert calls == ["en"], "one render for both"
+    photos = [m.photo for m in session.requests if isinstance(m, SendPhoto)]
+    assert [p if isinstance(p, str) else "upload" for p in photos] == ["upload", "photo-1"]

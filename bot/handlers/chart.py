@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -20,6 +21,7 @@ from bot.callbacks import ChartCb
 from bot.handlers import screens
 from bot.store.repo import Store
 from bot.views import chart as chart_view
+from bot.views.common import Rendered
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +32,32 @@ def _stale_file_id(error: TelegramBadRequest) -> bool:
     return "file" in text or "identifier" in text
 
 
+@dataclass(frozen=True)
+class _Target:
+    """Where the photo goes, with its caption and buttons."""
+
+    bot: Bot
+    chat_id: int
+    thread_id: int | None
+    caption: Rendered
+
+    async def send(self, photo: BufferedInputFile | str) -> Message:
+        return await self.bot.send_photo(
+            self.chat_id,
+            photo,
+            caption=self.caption.text,
+            reply_markup=self.caption.markup,
+            message_thread_id=self.thread_id,
+        )
+
+
 class ChartSender:
     """Sends charts, rendering each (locale, data version) once even when asked for at once.
 
-    One render runs at a time: it is CPU-bound, and a queue of a few hundred milliseconds each
-    is kinder to the event loop's thread than several renders fighting over the GIL.
+    A cached send takes no lock. A render takes the lock of its (locale, version), so a second
+    request for the same picture waits and then reuses the upload; and one render runs at a
+    time: it is CPU-bound, and renders queued a few hundred milliseconds apart are kinder to the
+    event loop's thread than several fighting over the GIL.
     """
 
     def __init__(self) -> None:
@@ -57,37 +80,35 @@ class ChartSender:
             await bot.send_message(chat_id, screen.text, message_thread_id=thread_id)
             return
         caption = chart_view.render_chart_caption(chart)
-        name = chart_view.CHART_ID
+        target = _Target(bot, chat_id, thread_id, caption)
+        if await self._send_cached(target, store, locale, version):
+            return
         async with self._lock(locale, version):
-            file_id = await store.charts.file_id(name, locale, version)
-            if file_id is not None:
-                try:
-                    await bot.send_photo(
-                        chat_id,
-                        file_id,
-                        caption=caption.text,
-                        reply_markup=caption.markup,
-                        message_thread_id=thread_id,
-                    )
-                    return
-                except TelegramBadRequest as error:
-                    if not _stale_file_id(error):
-                        raise
-                    log.warning("stored chart file_id refused (%s): rendering anew", error.message)
-                    await store.charts.forget(name, locale, version)
+            # Another request may have uploaded the picture while this one waited.
+            if await self._send_cached(target, store, locale, version):
+                return
             async with ChatActionSender.upload_photo(chat_id=chat_id, bot=bot, message_thread_id=thread_id):
                 async with self._render_slot:
                     png = await asyncio.to_thread(chart_view.render_png, chart)
-                sent = await bot.send_photo(
-                    chat_id,
-                    BufferedInputFile(png, filename=f"bk-trade-{locale}.png"),
-                    caption=caption.text,
-                    reply_markup=caption.markup,
-                    message_thread_id=thread_id,
-                )
+                sent = await target.send(BufferedInputFile(png, filename=f"bk-trade-{locale}.png"))
             if sent.photo:
                 # The largest size: what Telegram shows when the photo is opened.
-                await store.charts.remember(name, locale, version, sent.photo[-1].file_id)
+                await store.charts.remember(chart_view.CHART_ID, locale, version, sent.photo[-1].file_id)
+
+    async def _send_cached(self, target: _Target, store: Store, locale: str, version: str) -> bool:
+        """Send the stored file_id; False if there is none or Telegram no longer takes it."""
+        file_id = await store.charts.file_id(chart_view.CHART_ID, locale, version)
+        if file_id is None:
+            return False
+        try:
+            await target.send(file_id)
+        except TelegramBadRequest as error:
+            if not _stale_file_id(error):
+                raise
+            log.warning("stored chart file_id refused (%s): rendering anew", error.message)
+            await store.charts.forget(chart_view.CHART_ID, locale, version)
+            return False
+        return True
 
     async def on_command(self, message: Message, bot: Bot, store: Store, locale: str) -> None:
         thread_id = message.message_thread_id if message.is_topic_message else None

@@ -145,6 +145,10 @@ class TurnoverChart:
         return any(points) or any(bars)
 
 
+def year_span(first: int, last: int) -> str:
+    return f"{first}–{last}" if first != last else str(first)
+
+
 def reporter_key(reporter: Reporter | None) -> str:
     return reporter.value if reporter else ""
 
@@ -239,8 +243,8 @@ def turnover_chart(
     texts = ChartTexts(
         title=_("Belarus–Kazakhstan trade"),
         subtitle=_(
-            "Annual values in US dollars, {first}–{last}. A year with no published figure is left blank."
-        ).format(first=first, last=last),
+            "Annual values in US dollars, {years}. A year with no published figure is left blank."
+        ).format(years=year_span(first, last)),
         value_axis=_("US dollars"),
         year_axis=_("Year"),
         growth_heading=_("Growth on the same months a year before"),
@@ -278,8 +282,8 @@ def render_chart_caption(chart: TurnoverChart) -> Rendered:
     lines = [f"📈 {bold(chart.texts.title)}"]
     lines.append(
         quote(
-            _("Turnover and exports each way by year, {first}–{last}.").format(
-                first=chart.first_year, last=chart.last_year
+            _("Turnover and exports each way by year, {years}.").format(
+                years=year_span(chart.first_year, chart.last_year)
             )
         )
     )
