@@ -96,7 +96,7 @@ async def main(repeat: int) -> None:
     assert "matplotlib" not in sys.modules, "the bot must not import matplotlib before the first chart"
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
+            _env_file=None,
             bot_token=SecretStr("1:bench"),
             database_path=Path(tmp) / "bench.sqlite3",
             data_dir=REPO / "data",
@@ -157,7 +157,7 @@ async def main(repeat: int) -> None:
                 renders += 1
                 return real_render(chart)
 
-            chart_view.render_png = counting_render  # type: ignore[assignment]
+            chart_view.render_png = counting_render
             bot = create_bot(settings, session=RecordingSession())
             client = BotClient(create_dispatcher(settings, store, i18n), bot, language_code="ru")
             first = await client.send("/chart")
