@@ -10,13 +10,15 @@ RUN /opt/venv/bin/pip install . \
  && /opt/venv/bin/python -c "from bot.i18n_tool import compile_catalogs; compile_catalogs()"
 
 # Run stage: the venv, the dataset, a non-root user and the database on a volume.
+# MPLCONFIGDIR: matplotlib's font cache, built on the first /chart, kept on the writable volume.
 FROM python:3.11-slim
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     DATABASE_PATH=/var/lib/bot/bot.sqlite3 \
     DATA_DIR=/app/data \
     WEB_SERVER_PORT=8080 \
-    LOG_FORMAT=json
+    LOG_FORMAT=json \
+    MPLCONFIGDIR=/var/lib/bot/matplotlib
 RUN useradd --system --uid 10001 --home-dir /app bot \
  && mkdir -p /var/lib/bot && chown bot /var/lib/bot
 COPY --from=build /opt/venv /opt/venv

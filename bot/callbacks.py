@@ -19,6 +19,10 @@ class MenuAction(StrEnum):
     HELP = "h"
 
 
+class ChartKind(StrEnum):
+    TURNOVER = "t"
+
+
 class LocaleChoice(StrEnum):
     RU = "ru"
     EN = "en"
@@ -66,3 +70,7 @@ class PublishAction(StrEnum):
 class PublishCb(CallbackData, prefix="p1"):
     action: PublishAction
     sector_id: str = ""
+
+
+class ChartCb(CallbackData, prefix="c1"):
+    chart: ChartKind = ChartKind.TURNOVER

@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import re
 import sys
+import tempfile
 from html import unescape
+from pathlib import Path
 
 from pydantic import SecretStr
 
@@ -45,6 +47,15 @@ def render_reply(reply: Reply, *, first_number: int, ansi: bool) -> tuple[str, i
     return "\n".join(lines), number
 
 
+def _save_photo(photo: bytes | str) -> str:
+    """Where to look at a photo the bot sent: a PNG file, or the file_id it sent again."""
+    if isinstance(photo, str):
+        return f"file_id {photo}"
+    with tempfile.NamedTemporaryFile(prefix="bk-trade-", suffix=".png", delete=False) as file:
+        file.write(photo)
+    return str(Path(file.name))
+
+
 async def chat(settings: Settings, lang: str, *, user_id: int = 1) -> None:
     offline = settings.model_copy(update={"bot_token": SecretStr("42:OFFLINE-CHAT")})
     store = await open_store(offline)
@@ -76,6 +87,8 @@ async def chat(settings: Settings, lang: str, *, user_id: int = 1) -> None:
                 shown, _next = render_reply(reply, first_number=len(buttons) + 1, ansi=ansi)
                 buttons += [(reply, button.text) for button in reply.buttons]
                 label = "bot (edited)" if reply.method.__api_method__ == "editMessageText" else "bot"
+                if reply.photo is not None:
+                    label = f"bot (photo {_save_photo(reply.photo)})"
                 print(f"{label}> {shown}\n")
     finally:
         await store.close()

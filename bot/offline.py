@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import struct
 from collections.abc import AsyncGenerator, Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -16,11 +17,20 @@ from typing import Any, cast
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import TelegramAPIError
-from aiogram.methods import EditMessageText, SendMessage, TelegramMethod
+from aiogram.methods import EditMessageText, SendMessage, SendPhoto, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 BOT_USER = {"id": 42, "is_bot": True, "first_name": "BK Trade", "username": "bk_trade_bot"}
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height from a PNG's header; None if ``data`` is no PNG."""
+    if len(data) < 24 or not data.startswith(_PNG_MAGIC) or data[12:16] != b"IHDR":
+        return None
+    width, height = struct.unpack(">II", data[16:24])
+    return int(width), int(height)
 
 
 class RecordingSession(BaseSession):
@@ -31,6 +41,7 @@ class RecordingSession(BaseSession):
         self.requests: list[TelegramMethod[Any]] = []
         self.results: list[Any] = []  # what was answered to each request, as Telegram's JSON
         self._message_ids = itertools.count(1)
+        self._file_ids = itertools.count(1)
         self._failures: list[tuple[str | None, TelegramAPIError]] = []
 
     def fail_next(self, error: TelegramAPIError, *, api_method: str | None = None) -> None:
@@ -72,9 +83,48 @@ class RecordingSession(BaseSession):
                 "text": method.text,
                 "reply_markup": markup.model_dump(mode="json", exclude_none=True) if markup else None,
             }
+        if isinstance(method, SendPhoto):
+            markup = method.reply_markup
+            return {
+                "message_id": next(self._message_ids),
+                "date": now,
+                "chat": {"id": method.chat_id, "type": "private"},
+                "from": BOT_USER,
+                "photo": self._photo_sizes(method.photo),
+                "caption": method.caption,
+                "reply_markup": markup.model_dump(mode="json", exclude_none=True)
+                if isinstance(markup, InlineKeyboardMarkup)
+                else None,
+            }
         if method.__api_method__ == "getMe":
             return BOT_USER
         return True
+
+    def _photo_sizes(self, photo: Any) -> list[dict[str, Any]]:
+        """Telegram's answer to a photo: a thumbnail and the full size, each with a file_id.
+
+        An upload gets new file_ids (``photo-1``); a file_id sent again comes back as it was.
+        """
+        if isinstance(photo, str):
+            return [{"file_id": photo, "file_unique_id": f"u-{photo}", "width": 1280, "height": 1280}]
+        number = next(self._file_ids)
+        data = photo.data if isinstance(photo, BufferedInputFile) else b""
+        width, height = png_size(data) or (1280, 1280)
+        scale = min(1.0, 90 / max(width, height, 1))
+        return [
+            {
+                "file_id": f"photo-{number}-thumb",
+                "file_unique_id": f"u-photo-{number}-thumb",
+                "width": max(1, round(width * scale)),
+                "height": max(1, round(height * scale)),
+            },
+            {
+                "file_id": f"photo-{number}",
+                "file_unique_id": f"u-photo-{number}",
+                "width": width,
+                "height": height,
+            },
+        ]
 
     async def stream_content(  # pragma: no cover - the bot downloads no files
         self,
@@ -100,7 +150,20 @@ class Reply:
 
     @property
     def text(self) -> str:
+        """The message text, or a photo's caption."""
+        if isinstance(self.method, SendPhoto):
+            return str(self.method.caption or "")
         return str(getattr(self.method, "text", "") or "")
+
+    @property
+    def photo(self) -> bytes | str | None:
+        """A sent photo: the PNG bytes of an upload, or the file_id sent again."""
+        if not isinstance(self.method, SendPhoto):
+            return None
+        photo = self.method.photo
+        if isinstance(photo, str):
+            return photo
+        return photo.data if isinstance(photo, BufferedInputFile) else None
 
     @property
     def markup(self) -> InlineKeyboardMarkup | None:
@@ -139,8 +202,12 @@ class Replies:
 
     @property
     def messages(self) -> list[Reply]:
-        """The texts a user sees: new messages and edits, in order."""
-        return [c for c in self.calls if isinstance(c.method, SendMessage | EditMessageText)]
+        """What a user sees: new messages, photos and edits, in order."""
+        return [c for c in self.calls if isinstance(c.method, SendMessage | EditMessageText | SendPhoto)]
+
+    @property
+    def photos(self) -> list[Reply]:
+        return [c for c in self.calls if isinstance(c.method, SendPhoto)]
 
     @property
     def last(self) -> Reply:
@@ -199,7 +266,7 @@ class BotClient:
         return Replies([Reply(method, self._as_message(method, raw)) for method, raw in calls])
 
     def _as_message(self, method: TelegramMethod[Any], raw: Any) -> Any:
-        if isinstance(method, SendMessage | EditMessageText) and isinstance(raw, dict):
+        if isinstance(method, SendMessage | EditMessageText | SendPhoto) and isinstance(raw, dict):
             return Message.model_validate(raw, context={"bot": self.bot})
         return raw
 

@@ -236,11 +236,14 @@ class BotApiStandin:
         self.descriptions: dict[str, str] = {}
         self.short_descriptions: dict[str, str] = {}
         self.menu_buttons: dict[int | None, Json] = {}
+        #: Photos uploaded so far, by the file_id issued for them.
+        self.files: dict[str, dict[str, Json]] = {}
 
         self._calls: list[ApiCall] = []
         self._updates: list[dict[str, Json]] = []
         self._update_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
+        self._file_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._raw: dict[tuple[int, int], tuple[str | None, str | None, Json]] = {}
         self._issued_callbacks: set[str] = set()
@@ -506,7 +509,7 @@ class BotApiStandin:
             failures = self._failures.get(method.lower())
             if failures:
                 raise failures.pop(0)
-            result = await self._get_updates(params) if polling else self._dispatch(method, params)
+            result = await self._get_updates(params) if polling else self._dispatch(method, params, files)
             call.status, call.response = 200, {"ok": True, "result": result}
         except ApiError as exc:
             call.status, call.response = exc.status, exc.body()
@@ -531,7 +534,7 @@ class BotApiStandin:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(new_update.wait(), remaining)
 
-    def _dispatch(self, method: str, params: dict[str, Json]) -> Json:
+    def _dispatch(self, method: str, params: dict[str, Json], files: dict[str, bytes] | None = None) -> Json:
         name = method.lower()
         simple: dict[str, Callable[[dict[str, Json]], Json]] = {
             "getme": lambda _: {
@@ -572,7 +575,12 @@ class BotApiStandin:
         if name == "sendmediagroup":
             media = params.get("media") or []
             return [self._send(params, caption_of=item) for item in media]
-        if name.startswith("send"):  # sendPhoto, sendDocument, ...: a Message with the caption
+        if name == "sendphoto":
+            sizes = self._photo_sizes(params, files or {})
+            message = self._send(params, caption_of=params)
+            message["photo"] = sizes
+            return message
+        if name.startswith("send"):  # sendDocument, sendVideo, ...: a Message with the caption
             return self._send(params, caption_of=params)
         return True
 
@@ -681,6 +689,40 @@ class BotApiStandin:
         self._raw[key] = (raw, params.get("parse_mode"), markup)
         return message
 
+    def _photo_sizes(self, params: dict[str, Json], files: dict[str, bytes]) -> list[dict[str, Json]]:
+        """Like Telegram: an upload gets a thumbnail and the full size, each with a new file_id;
+        a file_id sent again is accepted only if this server issued it."""
+        photo = params.get("photo")
+        # aiogram uploads the file as its own form field and names it in the parameter.
+        attached = photo.removeprefix("attach://") if isinstance(photo, str) else ""
+        upload = files.get("photo") or (files.get(attached) if photo != attached else None)
+        if upload is not None:
+            width, height = _png_size(upload) or (1280, 1280)
+            number = next(self._file_ids)
+            scale = min(1.0, 90 / max(width, height, 1))
+            sizes = [
+                {
+                    "width": max(1, round(width * scale)),
+                    "height": max(1, round(height * scale)),
+                    "suffix": "t",
+                },
+                {"width": width, "height": height, "suffix": ""},
+            ]
+            result = []
+            for size in sizes:
+                file_id = f"standin-photo-{number}{size.pop('suffix')}"
+                entry = {"file_id": file_id, "file_unique_id": f"u-{file_id}", **size}
+                self.files[file_id] = entry
+                result.append(entry)
+            return result
+        if isinstance(photo, str) and photo:
+            if photo not in self.files:
+                if self.validate:
+                    raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+                return [{"file_id": photo, "file_unique_id": f"u-{photo}", "width": 1280, "height": 1280}]
+            return [self.files[photo]]
+        raise ApiError(400, "Bad Request: there is no photo in the request")
+
     def _send_message(self, params: dict[str, Json]) -> dict[str, Json]:
         return self._send(params)
 
@@ -749,6 +791,12 @@ class BotApiStandin:
         if self.messages.pop((chat_id, message_id if isinstance(message_id, int) else -1), None) is None:
             raise ApiError(400, "Bad Request: message to delete not found")
         return True
+
+
+def _png_size(data: bytes) -> tuple[int, int] | None:
+    if len(data) < 24 or not data.startswith(b"\x89PNG\r\n\x1a\n") or data[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
 def _commands_key(params: dict[str, Json]) -> tuple[str, str]:

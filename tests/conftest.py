@@ -3,12 +3,14 @@ check after every test that everything the bot sent was valid for Telegram."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Callable, Iterator
+from html import unescape
 from pathlib import Path
 
 import pytest
 from aiogram import Bot, Dispatcher
-from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, SendPhoto
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from pydantic import SecretStr
@@ -17,12 +19,13 @@ from bot.app import create_bot, create_dispatcher, create_i18n, open_store
 from bot.config import Settings
 from bot.offline import BotClient, RecordingSession
 from bot.store.repo import Store
-from tests.telegram_html import html_problems
+from tests.telegram_html import html_problems, utf16_length
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
 LOCALES = ("ru", "en", "kk", "be")
 ADMIN_ID = 777
+CAPTION_LIMIT = 1024
 
 
 @pytest.fixture
@@ -82,11 +85,17 @@ def make_client(dispatcher: Dispatcher, bot: Bot) -> Callable[..., BotClient]:
 
 
 def check_sent(session: RecordingSession) -> None:
-    """Every text is valid Telegram HTML within limits; every callback fits 64 bytes."""
+    """Every text and caption is valid Telegram HTML within limits; every callback fits 64 bytes."""
     for method in session.requests:
         if isinstance(method, SendMessage | EditMessageText):
             problems = html_problems(method.text)
             assert not problems, f"{method.__api_method__} sent invalid HTML: {problems}\n{method.text}"
+        if isinstance(method, SendPhoto) and method.caption is not None:
+            problems = html_problems(method.caption)
+            assert not problems, f"sendPhoto sent an invalid caption: {problems}\n{method.caption}"
+            shown = utf16_length(unescape(re.sub(r"<[^>]*>", "", method.caption)))
+            assert shown <= CAPTION_LIMIT, f"a caption of {shown} characters, over {CAPTION_LIMIT}"
+        if isinstance(method, SendMessage | EditMessageText | SendPhoto):
             markup = method.reply_markup
             if isinstance(markup, InlineKeyboardMarkup):
                 for row in markup.inline_keyboard:

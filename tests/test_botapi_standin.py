@@ -16,7 +16,13 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeChat,
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+)
 
 from tests.botapi_standin import ApiCall, BotApiStandin, plain_text
 
@@ -251,3 +257,27 @@ async def test_unknown_token_is_unauthorized_when_a_token_is_expected() -> None:
 def test_plain_text() -> None:
     assert plain_text("<b>a</b> &amp; <i>b</i>", "HTML") == "a & b"
     assert plain_text("<b>a</b>", None) == "<b>a</b>"
+
+
+# A 1×1 PNG: the signature and an IHDR chunk are all the stand-in reads.
+PNG_1X1 = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+async def test_send_photo_upload_then_file_id(api: BotApiStandin, bot: Bot) -> None:
+    uploaded = await bot.send_photo(1001, BufferedInputFile(PNG_1X1, "chart.png"), caption="<b>chart</b>")
+    assert uploaded.caption == "chart"
+    assert uploaded.photo is not None
+    largest = uploaded.photo[-1]
+    assert (largest.width, largest.height) == (1, 1)
+    assert list(api.calls_of("sendPhoto")[-1].files.values()) == [PNG_1X1]
+
+    again = await bot.send_photo(1001, largest.file_id)
+    assert again.photo is not None
+    assert again.photo[-1].file_id == largest.file_id
+    with pytest.raises(TelegramBadRequest, match="wrong file identifier"):
+        await bot.send_photo(1001, "never-issued")
+    with pytest.raises(TelegramBadRequest, match="caption is too long"):
+        await bot.send_photo(1001, largest.file_id, caption="x" * 1025)

@@ -118,6 +118,13 @@ class Conversation:
         )
         return call
 
+    async def photo(self, text: str) -> ApiCall:
+        """Say ``text`` and wait for the photo the bot sends back."""
+        self.api.push_message(text, user_id=self.user_id, language_code=self.lang, first_name="Tester")
+        call = await self.expect("sendPhoto", self.to_me, f"a photo in reply to {text!r}")
+        assert call.result.get("photo"), f"[{self.lang}] {text!r}: a photo message without a photo"
+        return call
+
     async def click(self, message: dict[str, Any], data: str, what: str) -> ApiCall:
         update = self.api.push_callback(message, data, user_id=self.user_id, language_code=self.lang)
         query_id = update["callback_query"]["id"]
@@ -147,6 +154,13 @@ async def converse(talk: Conversation) -> dict[str, str]:
     texts: dict[str, str] = {}
     for command in ("/start", "/help", "/turnover", "/turnover 2024", "/turnover 1850"):
         texts[command] = (await talk.say(command)).params["text"]
+
+    # The first /chart renders and uploads a PNG; the second sends Telegram's file_id back.
+    first = await talk.photo("/chart")
+    assert [png[:4] for png in first.files.values()] == [b"\x89PNG"], f"[{talk.lang}] no PNG uploaded"
+    again = await talk.photo("/chart")
+    assert not again.files, f"[{talk.lang}] the second /chart uploaded the picture again"
+    assert again.params["photo"] == first.result["photo"][-1]["file_id"]
 
     sectors = await talk.say("/sectors")
     sector_buttons = buttons(sectors)

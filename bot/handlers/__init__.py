@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import admin, errors, fallback, language, sectors, sources, start, subscriptions, turnover
+from bot.handlers import (
+    admin,
+    chart,
+    errors,
+    fallback,
+    language,
+    sectors,
+    sources,
+    start,
+    subscriptions,
+    turnover,
+)
 
 
 def routers() -> list[Router]:
@@ -17,6 +28,7 @@ def routers() -> list[Router]:
         admin.create_router(),  # first: its guided flow takes the admin's next message
         start.create_router(),
         turnover.create_router(),
+        chart.create_router(),
         sectors.create_router(),
         sources.create_router(),
         language.create_router(),

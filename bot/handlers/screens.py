@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMark
 
 from bot.domain.trade import headline_period, parse_period, resolve_period
 from bot.store.repo import Store
+from bot.views.chart import TurnoverChart, turnover_chart
 from bot.views.common import Rendered
 from bot.views.sectors import render_sector_card, render_sector_list, render_unknown_sector
 from bot.views.sources import render_sources
@@ -55,6 +56,17 @@ async def sector_screen(store: Store, locale: str, sector_id: str, chat_id: int 
 
 async def sources_screen(store: Store, locale: str, page: int = 0) -> Rendered:
     return render_sources(await store.sources.all(), page, locale)
+
+
+async def chart_screen(store: Store, locale: str) -> TurnoverChart | None:
+    """Every figure of every period, drawn as one chart; None when no data is loaded."""
+    figures = [
+        figure
+        for period in await store.trade.periods()
+        for figure in await store.trade.figures(period, locale)
+    ]
+    source_ids = tuple(dict.fromkeys(sid for figure in figures for sid in figure.source_ids))
+    return turnover_chart(figures, await store.sources.by_ids(source_ids), locale)
 
 
 async def answer(message: Message, screen: Rendered) -> None:

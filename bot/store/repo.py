@@ -25,6 +25,7 @@ from bot.domain.models import (
     Topic,
     TradeFigure,
 )
+from bot.store.charts import ChartRepo
 from bot.store.dataset import Dataset, fingerprint, load_dataset
 from bot.store.db import Database
 from bot.store.subscriptions import DeliveryRepo, SubscriptionRepo, UpdateRepo
@@ -247,6 +248,7 @@ class Store:
         self.updates = UpdateRepo(db)
         self.deliveries = DeliveryRepo(db)
         self.sectors.updates = self.updates
+        self.charts = ChartRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

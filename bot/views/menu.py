@@ -21,6 +21,7 @@ def command_descriptions() -> list[tuple[str, str]]:
     """The commands in menu order, each with its one-line description in the current locale."""
     return [
         ("turnover", _("Trade turnover, exports and the balance")),
+        ("chart", _("Turnover and exports as a chart")),
         ("sectors", _("Industry, agriculture, food retail, IT")),
         ("sources", _("Where the figures come from")),
         ("subscribe", _("Get new facts on the sectors you follow")),

@@ -9,7 +9,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import format_interval
 
-from bot.callbacks import MenuAction, MenuCb, TurnoverCb
+from bot.callbacks import ChartCb, MenuAction, MenuCb, TurnoverCb
 from bot.domain.models import Bound, Flow, Period, PeriodReport, TradeFigure
 from bot.domain.trade import by_flow, derived_balances, mirror_gap
 from bot.views import format as fmt
@@ -76,6 +76,7 @@ def period_keyboard(periods: tuple[Period, ...], current: Period | None, locale:
         builder.button(text=label, callback_data=TurnoverCb(period=period.key))
     builder.adjust(3)
     builder.row(
+        InlineKeyboardButton(text=_("📈 Chart"), callback_data=ChartCb().pack()),
         InlineKeyboardButton(text=_("🏭 Sectors"), callback_data=MenuCb(action=MenuAction.SECTORS).pack()),
         InlineKeyboardButton(text=_("📚 Sources"), callback_data=MenuCb(action=MenuAction.SOURCES).pack()),
     )

@@ -1,0 +1,382 @@
+"""/chart: a localized PNG, gaps left as gaps, rendered once and then reused by file_id."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import shutil
+import threading
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import SendChatAction, SendPhoto
+from aiogram.utils.i18n import I18n
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
+
+from bot.app import create_dispatcher
+from bot.config import Settings
+from bot.domain.models import Period
+from bot.handlers import screens
+from bot.offline import BotClient, RecordingSession, png_size
+from bot.store.repo import Store
+from bot.views import chart as chart_view
+from bot.views import format as fmt
+from tests.conftest import DATA, LOCALES
+from tests.test_commands import tr
+from tests.test_views import spaces
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[Figure]:
+    """Every figure the bot draws, in order: how many renders, and what was on them."""
+    drawn: list[Figure] = []
+    real = chart_view.build_figure
+
+    def spy(chart: chart_view.TurnoverChart) -> Figure:
+        figure = real(chart)
+        drawn.append(figure)
+        return figure
+
+    monkeypatch.setattr(chart_view, "build_figure", spy)
+    return drawn
+
+
+def texts(figure: Figure) -> list[str]:
+    """Every piece of text on the figure: titles, axis labels, tick labels, legend, annotations."""
+    figure.canvas.draw()  # tick labels are formatted when drawn
+    return [t.get_text() for t in figure.findobj(Text) if t.get_text().strip()]
+
+
+def lines(figure: Figure) -> dict[str, Line2D]:
+    return {str(line.get_gid()): line for ax in figure.axes for line in ax.get_lines() if line.get_gid()}
+
+
+def uploaded(reply_photo: bytes | str | None) -> bytes:
+    assert isinstance(reply_photo, bytes), f"expected an upload, got {reply_photo!r}"
+    return reply_photo
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+async def test_chart_is_a_png_in_the_readers_language(
+    make_client: Callable[..., BotClient], i18n: I18n, renders: list[Figure], lang: str
+) -> None:
+    replies = await make_client(lang).send("/chart")
+    [photo] = replies.photos
+    png = uploaded(photo.photo)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert 20_000 < len(png) < 1_000_000
+    width, height = png_size(png) or (0, 0)
+    assert width >= 800 and 800 <= height <= 2000
+
+    [figure] = renders
+    shown = texts(figure)
+    joined = spaces("\n".join(shown))
+    for msgid in (
+        "Belarus–Kazakhstan trade",
+        "Trade turnover",
+        "Exports Belarus → Kazakhstan",
+        "Exports Kazakhstan → Belarus",
+        "Belarusian statistics",
+        "Kazakh statistics",
+        "Statistics not specified",
+        "Hollow: the source says “over” or “about”",
+        "US dollars",
+        "Year",
+        "Growth on the same months a year before",
+        "Change, percent",
+    ):
+        assert tr(i18n, lang, msgid) in shown, msgid
+    if lang != "en":
+        assert "Trade turnover" not in shown and "Year" not in shown
+    # Money ticks and labels in Babel's compact currency for the locale.
+    assert fmt.money(1e9, lang) in shown
+    assert fmt.money(896e6, lang) in shown
+    if lang == "en":
+        assert "$1B" in shown and not any("млрд" in text for text in shown)
+    else:
+        assert any("млрд" in text for text in shown) and "$1B" not in shown
+    # "over" in the reader's words; month names in the reader's language; growth as Babel percents.
+    assert tr(i18n, lang, "over {value}").format(value=fmt.money(1.2e9, lang)) in shown
+    assert spaces(fmt.period(Period(2025, end=8), lang)) in joined
+    assert tr(i18n, lang, "about {value}").format(value=fmt.percent(20, lang)) in shown
+    assert fmt.percent(26, lang) in shown
+    # The source line is on the image.
+    sources_line = next(t for t in shown if t.startswith(tr(i18n, lang, "Sources: {outlets}").split("{")[0]))
+    assert "news.by" in sources_line and "Zakon.kz" in sources_line
+
+
+async def test_the_month_names_follow_the_locale(
+    make_client: Callable[..., BotClient], renders: list[Figure]
+) -> None:
+    for lang, months in [("ru", "январь — август"), ("kk", "қаңтар – тамыз"), ("be", "студзень–жнівень")]:
+        await make_client(lang).send("/chart")
+        assert spaces(months) in spaces("\n".join(texts(renders[-1]))), lang
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+async def test_every_letter_has_a_glyph(store: Store, i18n: I18n, lang: str) -> None:
+    """DejaVu Sans (matplotlib's own font) covers Cyrillic, Kazakh and Belarusian letters."""
+    with i18n.context(), i18n.use_locale(lang):
+        chart = await screens.chart_screen(store, lang)
+    assert chart is not None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        chart_view.render_png(chart)
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert not missing
+
+
+async def test_years_without_a_figure_are_gaps(
+    make_client: Callable[..., BotClient], renders: list[Figure]
+) -> None:
+    await make_client("en").send("/chart")
+    [figure] = renders
+    drawn = lines(figure)
+    # Kazakh statistics give the turnover for 2018 and 2023 only: two points, nothing between.
+    kazakh = drawn["turnover:KZ"]
+    by_year = {round(x): y for x, y in zip(kazakh.get_xdata(), kazakh.get_ydata(), strict=True)}
+    assert by_year[2018] == 700e6 and by_year[2023] == 912e6
+    assert all(math.isnan(by_year[year]) for year in (2019, 2020, 2021, 2022, 2024))
+    # Nothing at all is drawn for 2019 and 2020, and no line segment spans more than one year.
+    for gid, line in drawn.items():
+        xs = [float(x) for x in line.get_xdata()]
+        ys = [float(y) for y in line.get_ydata()]
+        assert not any(round(x) in (2019, 2020) and not math.isnan(y) for x, y in zip(xs, ys, strict=True)), (
+            gid
+        )
+        if line.get_linestyle() not in ("None", "none", ""):
+            # matplotlib joins neighbouring entries of the data, and never through a NaN.
+            for x0, y0, x1, y1 in zip(xs, ys, xs[1:], ys[1:], strict=False):
+                if not (math.isnan(y0) or math.isnan(y1)):
+                    assert x1 - x0 <= 1.0 + 1e-9, f"{gid} joins {x0:.0f} and {x1:.0f} across a gap"
+    # The unattributed figures of 2021 and 2022 are consecutive years, so they are joined.
+    any_reporter = drawn["turnover:any"]
+    finite = [
+        round(x)
+        for x, y in zip(any_reporter.get_xdata(), any_reporter.get_ydata(), strict=True)
+        if not math.isnan(y)
+    ]
+    assert finite == [2021, 2022, 2024]
+
+
+async def test_part_years_are_growth_bars_not_points_on_the_annual_line(
+    make_client: Callable[..., BotClient], renders: list[Figure]
+) -> None:
+    await make_client("en").send("/chart")
+    [figure] = renders
+    for line in lines(figure).values():
+        assert all(round(float(x)) <= 2024 for x in line.get_xdata()), line.get_gid()
+    bars = {str(p.get_gid()): p for p in figure.findobj(Rectangle) if p.get_gid()}
+    assert bars["2025-01..08:turnover:BY"].get_height() == 17
+    assert bars["2025-01..08:turnover:KZ"].get_height() == 20
+    assert bars["2025-01..08:export_by_to_kz:BY"].get_height() == 15
+    assert bars["2025-01..08:export_kz_to_by:BY"].get_height() == 26
+    about = bars["2025-01..09:turnover:any"]
+    assert about.get_height() == 20
+    assert about.get_facecolor()[:3] == (1.0, 1.0, 1.0), "a value the source calls “about” is hollow"
+    # Values the source qualifies with "over" are hollow markers as well.
+    assert lines(figure)["turnover:any:bounded"].get_markerfacecolor() == "white"
+
+
+async def test_the_second_chart_reuses_the_file_id_without_a_render(
+    make_client: Callable[..., BotClient], store: Store, renders: list[Figure]
+) -> None:
+    first = await make_client("ru").send("/chart")
+    uploaded(first.photos[0].photo)
+    stored = await store.charts.file_id(chart_view.CHART_ID, "ru", await store.data_fingerprint() or "")
+    assert stored == first.photos[0].result.photo[-1].file_id
+
+    second = await make_client("ru").send("/chart")
+    assert second.photos[0].photo == stored, "the stored file_id is sent, nothing is uploaded"
+    assert second.photos[0].text == first.photos[0].text
+    assert not second.of("sendChatAction")
+    assert len(renders) == 1
+
+    other_language = await make_client("kk").send("/chart")
+    uploaded(other_language.photos[0].photo)
+    assert len(renders) == 2
+
+
+async def test_new_data_renders_anew(
+    make_client: Callable[..., BotClient], store: Store, renders: list[Figure], tmp_path: Path
+) -> None:
+    client = make_client("en")
+    await client.send("/chart")
+    old_version = await store.data_fingerprint()
+
+    changed = tmp_path / "data"
+    shutil.copytree(DATA, changed)
+    with (changed / "trade.toml").open("a", encoding="utf-8") as file:
+        file.write(
+            '\n[[figure]]\nperiod = "2019"\nreporter = "BY"\nflow = "turnover"\n'
+            'value_usd = 950000000\nsources = ["lawby-belta-2019-08"]\n'
+        )
+    assert await store.load_data(changed)
+    assert await store.data_fingerprint() != old_version
+
+    replies = await client.send("/chart")
+    uploaded(replies.photos[0].photo)
+    assert len(renders) == 2
+    belarusian = lines(renders[-1])["turnover:BY"]
+    ys = {round(x): y for x, y in zip(belarusian.get_xdata(), belarusian.get_ydata(), strict=True)}
+    assert ys[2019] == 950e6, "the new figure is drawn (and joined to 2018)"
+    async with store.db.conn.execute("SELECT DISTINCT data_version FROM chart_files") as cursor:
+        versions = [row[0] for row in await cursor.fetchall()]
+    assert versions == [await store.data_fingerprint()], "pictures of the old data are dropped"
+
+
+async def test_the_chart_button_under_turnover(
+    make_client: Callable[..., BotClient], i18n: I18n, renders: list[Figure]
+) -> None:
+    client = make_client("be")
+    shown = (await client.send("/turnover")).last
+    replies = await client.click(shown, tr(i18n, "be", "📈 Chart"))
+    assert replies.of("answerCallbackQuery")
+    [photo] = replies.photos
+    uploaded(photo.photo)
+    assert tr(i18n, "be", "Belarus–Kazakhstan trade") in photo.text
+    assert [b.callback_data for b in photo.buttons] == ["m1:t", "m1:src"]
+    # And from the photo's own button back to the numbers.
+    back = await client.click(photo, tr(i18n, "be", "📊 Turnover"))
+    assert tr(i18n, "be", "📊 Belarus–Kazakhstan trade") in back.last.text
+
+
+async def test_a_refused_file_id_is_dropped_and_rendered_anew(
+    make_client: Callable[..., BotClient], session: RecordingSession, store: Store, renders: list[Figure]
+) -> None:
+    client = make_client("en")
+    await client.send("/chart")
+    session.fail_next(
+        TelegramBadRequest(
+            method=SendPhoto(chat_id=1, photo="photo-1"),
+            message="Bad Request: wrong file identifier/HTTP URL specified",
+        ),
+        api_method="sendPhoto",
+    )
+    replies = await client.send("/chart")
+    sends = replies.of("sendPhoto")
+    assert sends[0].photo == "photo-1"
+    assert len(sends) == 2 and isinstance(sends[1].photo, bytes), "refused, then uploaded anew"
+    assert len(renders) == 2
+    version = await store.data_fingerprint() or ""
+    assert await store.charts.file_id(chart_view.CHART_ID, "en", version) == "photo-2"
+    assert "Something went wrong" not in replies.text
+
+
+async def test_other_refusals_are_not_mistaken_for_a_stale_file(
+    make_client: Callable[..., BotClient], session: RecordingSession, store: Store, renders: list[Figure]
+) -> None:
+    client = make_client("en")
+    await client.send("/chart")
+    session.fail_next(
+        TelegramBadRequest(
+            method=SendPhoto(chat_id=1, photo="photo-1"),
+            message="Bad Request: not enough rights to send photos",
+        ),
+        api_method="sendPhoto",
+    )
+    await client.send("/chart")
+    assert len(renders) == 1
+    assert await store.charts.file_id(chart_view.CHART_ID, "en", await store.data_fingerprint() or "")
+
+
+async def test_the_bot_answers_while_a_chart_renders(
+    make_client: Callable[..., BotClient], monkeypatch: pytest.MonkeyPatch, i18n: I18n
+) -> None:
+    started, release = threading.Event(), threading.Event()
+    real = chart_view.render_png
+
+    def slow_render(chart: chart_view.TurnoverChart) -> bytes:
+        started.set()
+        release.wait(10)
+        return real(chart)
+
+    monkeypatch.setattr(chart_view, "render_png", slow_render)
+    drawing = asyncio.ensure_future(make_client("en").send("/chart"))
+    try:
+        assert await asyncio.to_thread(started.wait, 10)
+        help_reply = (await make_client("ru").send("/help")).last
+        assert tr(i18n, "ru", "❓ What I can do") in help_reply.text
+        assert not drawing.done(), "the chart is still rendering while /help was answered"
+    finally:
+        release.set()
+    replies = await drawing
+    assert replies.photos
+    actions = [c.method for c in replies.of("sendChatAction")]
+    assert any(isinstance(a, SendChatAction) and a.action == "upload_photo" for a in actions)
+
+
+async def test_no_data_no_chart(
+    settings: Settings, bot: Bot, i18n: I18n, tmp_path: Path, renders: list[Figure]
+) -> None:
+    empty = await Store.open(tmp_path / "empty.sqlite3")
+    try:
+        await empty.upgrade()
+        client = BotClient(create_dispatcher(settings, empty, i18n), bot, language_code="en")
+        reply = (await client.send("/chart")).last
+        assert reply.text == "No trade figures are loaded yet. Please try again later."
+        assert not renders
+    finally:
+        await empty.close()
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+async def test_caption_and_help(make_client: Callable[..., BotClient], i18n: I18n, lang: str) -> None:
+    client = make_client(lang)
+    caption = (await client.send("/chart")).photos[0].text
+    assert tr(i18n, lang, "Sources") in caption and "news.by" in caption and "/sources" in caption
+    assert len(caption) <= 1024
+    help_text = (await client.send("/help")).last.text
+    assert f"/chart — {tr(i18n, lang, 'Turnover and exports as a chart')}" in help_text
+
+
+async def test_chart_repo_keeps_one_data_version(store: Store) -> None:
+    charts = store.charts
+    await charts.remember("turnover-v1", "ru", "old", "file-old-ru")
+    await charts.remember("turnover-v1", "en", "old", "file-old-en")
+    await charts.remember("other-v1", "ru", "old", "file-other")
+    assert await charts.file_id("turnover-v1", "ru", "old") == "file-old-ru"
+    await charts.remember("turnover-v1", "ru", "new", "file-new-ru")
+    assert await charts.file_id("turnover-v1", "ru", "new") == "file-new-ru"
+    assert await charts.file_id("turnover-v1", "en", "old") is None, "older data is dropped for every locale"
+    assert await charts.file_id("other-v1", "ru", "old") == "file-other", "other charts are left alone"
+    await charts.remember("turnover-v1", "ru", "new", "file-newer-ru")
+    assert await charts.file_id("turnover-v1", "ru", "new") == "file-newer-ru"
+    await charts.forget("turnover-v1", "ru", "new")
+    assert await charts.file_id("turnover-v1", "ru", "new") is None
+
+
+async def test_requests_at_once_share_one_render(
+    make_client: Callable[..., BotClient], monkeypatch: pytest.MonkeyPatch, session: RecordingSession
+) -> None:
+    started, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+    real = chart_view.render_png
+
+    def slow_render(chart: chart_view.TurnoverChart) -> bytes:
+        calls.append(chart.locale)
+        started.set()
+        release.wait(10)
+        return real(chart)
+
+    monkeypatch.setattr(chart_view, "render_png", slow_render)
+    first = asyncio.ensure_future(make_client("en").send("/chart"))
+    try:
+        assert await asyncio.to_thread(started.wait, 10)
+        second = asyncio.ensure_future(make_client("en").send("/chart"))
+        await asyncio.sleep(0.05)  # the second request is now waiting for the first one's upload
+        assert not second.done()
+    finally:
+        release.set()
+    await first
+    await second
+    assert calls == ["en"], "one render for both"
+    photos = [m.photo for m in session.requests if isinstance(m, SendPhoto)]
+    assert [p if isinstance(p, str) else "upload" for p in photos] == ["upload", "photo-1"]
