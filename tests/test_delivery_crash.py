@@ -269,12 +269,6 @@ def test_a_502_html_page_is_retried(faults: FaultRun) -> None:
     assert faults.deliveries[faults.html_502][0] == "sent"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/delivery/worker.py catches (TelegramAPIError, TimeoutError, OSError) only: "
-    "ClientDecodeError escapes _deliver, the batch is abandoned with a logged traceback, and "
-    "the row is retried at once, no attempt counted and no back-off",
-)
 def test_a_502_html_page_is_an_ordinary_retry(faults: FaultRun) -> None:
     assert faults.deliveries[faults.html_502] == ("sent", None, 2)
     assert "delivery batch failed" not in faults.log
