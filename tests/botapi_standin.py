@@ -21,6 +21,30 @@ Like Telegram, it refuses (HTTP 400) what Telegram would refuse in the usual pla
 in ``parse_mode="HTML"`` texts, empty or over-long texts, callback data over 64 bytes, an edit that
 changes nothing — unless created with ``validate=False``. Failures can also be injected with
 :meth:`BotApiStandin.fail_next`.
+
+For broadcasts (the delivery worker, ``bench/delivery.py``) ``sendMessage`` can be limited and
+made to fail the way Telegram does under load::
+
+    api = BotApiStandin(
+        send_limit=30,  # messages a second over a sliding 1-second window, past it 429 retry_after
+        per_chat_limit=1,  # and one a second to any one chat
+        faults=FaultPlan(
+            server_error_rate=0.01,  # 500/502 with a JSON body, at random
+            timeout_rate=0.005,  # no answer: the connection closed (after timeout_delay)
+            blocked={5, 6},  # 403 Forbidden: bot was blocked by the user, every time
+            not_found={7},  # 400 Bad Request: chat not found
+            migrate={-8: -1008},  # 400 with parameters.migrate_to_chat_id
+            server_errors={9: 2},  # chat 9: two 5xx, then it goes through
+        ),
+        record=False,  # count, don't keep every call and message (memory at 20,000 messages)
+    )
+    api.counters.delivered[chat_id]  # successful sendMessage calls to that chat
+    api.counters.too_many_requests, api.counters.faults["server_error"], api.counters.duplicates()
+    await api.wait_until(lambda: api.counters.sent >= 100)
+
+The limits and faults apply to the methods in ``limited_methods`` (``sendMessage`` by default);
+a 429 comes first (a refused request is not counted against the window), then the chat's own
+faults (blocked, not found, migrated, scripted failures), then the random ones.
 """
 
 from __future__ import annotations
@@ -30,16 +54,19 @@ import contextlib
 import html
 import itertools
 import json
+import math
+import random
 import re
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
 
 from aiohttp import web
 
-__all__ = ["ApiCall", "BotApiStandin", "plain_text"]
+__all__ = ["ApiCall", "BotApiStandin", "FaultPlan", "SendCounters", "plain_text"]
 
 Json = Any
 Predicate = Callable[["ApiCall"], bool]
@@ -100,17 +127,126 @@ _NOT_MODIFIED = (
 class ApiError(Exception):
     """Raised inside a method handler to answer with ``{"ok": false, ...}``."""
 
-    def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        description: str,
+        retry_after: int | None = None,
+        *,
+        parameters: Mapping[str, Json] | None = None,
+        fault: str | None = None,
+    ) -> None:
+        """``fault``: the counter (in :attr:`SendCounters.faults`) an injected failure counts in."""
         super().__init__(description)
         self.status = status
         self.description = description
-        self.retry_after = retry_after
+        self.parameters = dict(parameters or {})
+        if retry_after is not None:
+            self.parameters["retry_after"] = retry_after
+        self.fault = fault
+
+    @property
+    def retry_after(self) -> int | None:
+        value = self.parameters.get("retry_after")
+        return int(value) if value is not None else None
 
     def body(self) -> dict[str, Json]:
         body: dict[str, Json] = {"ok": False, "error_code": self.status, "description": self.description}
-        if self.retry_after is not None:
-            body["parameters"] = {"retry_after": self.retry_after}
+        if self.parameters:
+            body["parameters"] = dict(self.parameters)
         return body
+
+
+class _Dropped(Exception):
+    """Inside a handler: close the connection without an answer, after ``delay`` seconds."""
+
+    def __init__(self, delay: float) -> None:
+        super().__init__("connection dropped")
+        self.delay = delay
+
+
+BLOCKED = "Forbidden: bot was blocked by the user"
+CHAT_NOT_FOUND = "Bad Request: chat not found"
+MIGRATED = "Bad Request: group chat was upgraded to a supergroup chat"
+_BAD_GATEWAY_HTML = (
+    "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n"
+    "</body>\r\n</html>\r\n"
+)
+
+
+@dataclass
+class FaultPlan:
+    """Failures for ``sendMessage`` (the ``limited_methods``), by chance or by chat.
+
+    By chance (each request on its own, from the stand-in's seeded random generator):
+    ``server_error_rate`` (500 or 502 with a JSON body), ``bad_gateway_html_rate`` (502 with
+    nginx's HTML page, as Telegram's front end sometimes answers: not JSON), ``timeout_rate``
+    (no answer and not delivered: the connection is closed after ``timeout_delay`` seconds —
+    make it longer than the client's own timeout for a client-side timeout), ``lost_answer_rate``
+    (delivered, then the connection is closed without an answer: the client cannot know, and a
+    retry makes a duplicate) and ``blocked_rate`` (the chat turns out to have blocked the bot,
+    and stays blocked).
+
+    By chat: ``blocked`` (403 every time), ``not_found`` (400 chat not found), ``migrate``
+    (old id → new id: 400 with ``migrate_to_chat_id``; the new id works), and ``server_errors``,
+    ``bad_gateways_html``, ``timeouts``, ``lost_answers`` (chat → how many requests go that way
+    before one goes through).
+    """
+
+    server_error_rate: float = 0.0
+    bad_gateway_html_rate: float = 0.0
+    timeout_rate: float = 0.0
+    lost_answer_rate: float = 0.0
+    blocked_rate: float = 0.0
+    timeout_delay: float = 0.0
+    blocked: set[int] = field(default_factory=set)
+    not_found: set[int] = field(default_factory=set)
+    migrate: dict[int, int] = field(default_factory=dict)
+    server_errors: dict[int, int] = field(default_factory=dict)
+    bad_gateways_html: dict[int, int] = field(default_factory=dict)
+    timeouts: dict[int, int] = field(default_factory=dict)
+    lost_answers: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass
+class SendCounters:
+    """What happened to the ``limited_methods`` calls (``sendMessage``); kept even with record=False."""
+
+    requests: int = 0  # calls received, whatever the answer
+    sent: int = 0  # answered ok
+    delivered: dict[int, int] = field(default_factory=dict)  # chat id → messages it got
+    too_many_requests: int = 0  # 429s answered: the limits and fail_next(…, 429, …)
+    per_chat_limited: int = 0  # of those, for the per-chat limit
+    faults: dict[str, int] = field(default_factory=dict)  # injected failure class → count
+    refused: dict[int, str] = field(default_factory=dict)  # chat id → why it is gone (403/400)
+    first_sent_at: float | None = None  # time.monotonic() of the first and last ok answer
+    last_sent_at: float | None = None
+    longest_gap: float = 0.0  # the longest time between two ok answers (a stall, a restart)
+
+    def duplicates(self) -> dict[int, int]:
+        """Chats that got more than one message, with how many."""
+        return {chat: count for chat, count in self.delivered.items() if count > 1}
+
+    @property
+    def sending_time(self) -> float:
+        """Seconds from the first to the last ok answer."""
+        if self.first_sent_at is None or self.last_sent_at is None:
+            return 0.0
+        return self.last_sent_at - self.first_sent_at
+
+    def _count_fault(self, name: str) -> None:
+        self.faults[name] = self.faults.get(name, 0) + 1
+
+    def _count_sent(self, chat_id: int) -> None:
+        now = time.monotonic()
+        if self.last_sent_at is not None:
+            self.longest_gap = max(self.longest_gap, now - self.last_sent_at)
+        if self.first_sent_at is None:
+            self.first_sent_at = now
+        self.last_sent_at = now
+        self.sent += 1
+        self.delivered[chat_id] = self.delivered.get(chat_id, 0) + 1
 
 
 @dataclass
@@ -215,10 +351,29 @@ class BotApiStandin:
         token: str | None = None,
         max_poll_wait: float = 1.0,
         validate: bool = True,
+        send_limit: float | None = None,
+        per_chat_limit: float | None = None,
+        retry_after: int | None = None,
+        faults: FaultPlan | None = None,
+        record: bool = True,
+        limited_methods: Collection[str] = ("sendMessage",),
+        latency: float = 0.0,
+        seed: int = 0,
     ) -> None:
         """``token``: if set, requests with any other token get 401 Unauthorized.
 
         ``max_poll_wait`` caps how long getUpdates waits, whatever ``timeout`` the client asks for.
+
+        ``send_limit``: at most this many ``limited_methods`` calls in any 1-second window (a
+        sliding window; at least 1); past it, 429 "Too Many Requests: retry after N" with
+        ``parameters.retry_after`` N = ``retry_after``, or else the whole seconds until the window
+        has room (at least 1). ``per_chat_limit``: likewise per chat, at most this many a second
+        (spacing 1/limit; only delivered messages count). ``faults``: see :class:`FaultPlan`
+        (``seed`` seeds its chances). ``latency``: seconds every ``limited_methods`` call takes
+        before it is answered, like the round trip to Telegram's servers.
+        ``record=False``: the ``limited_methods`` calls are counted in :attr:`counters` but
+        neither recorded as calls nor kept in :attr:`messages` (editing them then answers
+        "message to edit not found"); everything else is recorded as usual.
         """
         self.host = host
         self.port = port
@@ -227,6 +382,19 @@ class BotApiStandin:
         self.expected_token = token
         self.max_poll_wait = max_poll_wait
         self.validate = validate
+        self.send_limit = send_limit
+        self.per_chat_limit = per_chat_limit
+        self.retry_after = retry_after
+        self.faults = faults or FaultPlan()
+        self.record = record
+        self.limited_methods = frozenset(method.lower() for method in limited_methods)
+        self.latency = latency
+        self.counters = SendCounters()
+        self._rng = random.Random(seed)
+        self._window: deque[float] = deque()  # loop times of the calls let through, last second
+        self._last_to_chat: dict[int, float] = {}
+        self._changed = asyncio.Event()
+        self._stopping = asyncio.Event()
 
         self.token_seen: str | None = None
         #: The last known state of every message, by (chat_id, message_id).
@@ -251,6 +419,7 @@ class BotApiStandin:
         self._failures: dict[str, list[ApiError]] = {}
         self._new_update = asyncio.Event()
         self._new_call = asyncio.Event()
+        self._first_unconsumed = 0  # every call before this index is consumed
         self._closing = False
         self._runner: web.AppRunner | None = None
 
@@ -266,10 +435,12 @@ class BotApiStandin:
         address = self._runner.addresses[0]
         self.port = int(address[1])
         self._closing = False
+        self._stopping = asyncio.Event()
         return self
 
     async def stop(self) -> None:
         self._closing = True
+        self._stopping.set()
         self._wake_pollers()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -308,14 +479,15 @@ class BotApiStandin:
 
     def consume_all(self) -> None:
         """Mark every call recorded so far as consumed, so wait_for only sees later ones."""
-        for call in self._calls:
+        for call in self._calls[self._first_unconsumed :]:
             call.consumed = True
+        self._first_unconsumed = len(self._calls)
 
     async def wait_for(
         self,
         method: str | None,
         predicate: Predicate | None = None,
-        timeout: float = 10,  # noqa: ASYNC109 - the documented test API: wait_for(method, predicate, timeout)
+        timeout: float = 10,
     ) -> ApiCall:
         """The oldest not yet consumed call of ``method`` (any if None) that ``predicate`` accepts.
 
@@ -324,14 +496,27 @@ class BotApiStandin:
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        wanted = method.lower() if method is not None else None
+        # Each call is looked at once (calls don't change once recorded), except a getUpdates
+        # still waiting for its answer, looked at again until it has one: no rescans per call.
+        position = self._first_unconsumed
+        unanswered: list[ApiCall] = []
         while True:
             new_call = self._new_call
-            for call in self._calls:
-                if call.consumed or (method is not None and call.method.lower() != method.lower()):
+            while self._first_unconsumed < len(self._calls) and self._calls[self._first_unconsumed].consumed:
+                self._first_unconsumed += 1
+            position = max(position, self._first_unconsumed)
+            candidates = [c for c in unanswered if not c.consumed] + self._calls[position:]
+            position = len(self._calls)
+            unanswered = []
+            for call in candidates:
+                if call.consumed or (wanted is not None and call.method.lower() != wanted):
                     continue
                 if predicate is None or predicate(call):
                     call.consumed = True
                     return call
+                if not call.response:
+                    unanswered.append(call)
             remaining = deadline - loop.time()
             if remaining <= 0:
                 seen = [
@@ -351,9 +536,24 @@ class BotApiStandin:
 
         e.g. ``fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)``,
         ``fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user")``.
-        Several calls queue several failures.
+        Several calls queue several failures. They come before the limits and the fault plan, and
+        count in :attr:`counters` (``faults["fail_next"]``, and ``too_many_requests`` for a 429)
+        when ``method`` is one of the ``limited_methods``.
         """
-        self._failures.setdefault(method.lower(), []).append(ApiError(status, description, retry_after))
+        self._failures.setdefault(method.lower(), []).append(
+            ApiError(status, description, retry_after, fault="fail_next")
+        )
+
+    async def wait_until(
+        self,
+        condition: Callable[[], bool],
+        timeout: float = 10,
+    ) -> None:
+        """Wait until ``condition()`` holds, looking again after every ``limited_methods`` call
+        (e.g. ``lambda: api.counters.sent >= 100``); TimeoutError after ``timeout`` seconds."""
+        async with asyncio.timeout(timeout):
+            while not condition():
+                await self._changed.wait()
 
     # -- updates -----------------------------------------------------------------------------
 
@@ -440,6 +640,9 @@ class BotApiStandin:
 
     def _record(self, call: ApiCall) -> None:
         self._calls.append(call)
+        self._wake_call_waiters()
+
+    def _wake_call_waiters(self) -> None:
         event, self._new_call = self._new_call, asyncio.Event()
         event.set()
 
@@ -494,28 +697,150 @@ class BotApiStandin:
                     params[key] = _decode_value(key, str(value))
         return params, files
 
-    async def _handle(self, request: web.Request) -> web.Response:
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
         token = request.match_info["token"]
         method = request.match_info["method"]
+        name = method.lower()
         self.token_seen = token
         params, files = await self._read_params(request)
         call = ApiCall(method=method, params=params, token=token, files=files)
-        polling = method.lower() == "getupdates"
+        polling = name == "getupdates"
+        limited = name in self.limited_methods
         if polling:
             self._record(call)  # at once: tests wait for the first one to know the bot is up
+        if limited:
+            self.counters.requests += 1
+            if self.latency > 0:
+                await asyncio.sleep(self.latency)
+        fault: str | None = None
+        delay = 0.0
         try:
             if self.expected_token is not None and token != self.expected_token:
                 raise ApiError(401, "Unauthorized")
-            failures = self._failures.get(method.lower())
+            failures = self._failures.get(name)
             if failures:
                 raise failures.pop(0)
-            result = await self._get_updates(params) if polling else self._dispatch(method, params, files)
-            call.status, call.response = 200, {"ok": True, "result": result}
+            if limited:
+                self._check_limits(params)
+                fault = self._inject_fault(params)
+            if fault == "bad_gateway_html":
+                call.status, call.response = (
+                    502,
+                    {"ok": False, "description": "502 Bad Gateway (an HTML page)"},
+                )
+            else:
+                result = await self._get_updates(params) if polling else self._dispatch(method, params, files)
+                call.status, call.response = 200, {"ok": True, "result": result}
         except ApiError as exc:
             call.status, call.response = exc.status, exc.body()
-        if not polling:
+            if limited:
+                if exc.status == 429:
+                    self.counters.too_many_requests += 1
+                if exc.fault is not None:
+                    self.counters._count_fault(exc.fault)
+        except _Dropped as drop:
+            call.status, call.response = 0, {"ok": False, "description": "connection closed, no answer"}
+            delay = drop.delay
+        if limited and call.ok:
+            chat_id = int(call.result["chat"]["id"])
+            self.counters._count_sent(chat_id)
+            if self.per_chat_limit is not None:
+                self._last_to_chat[chat_id] = asyncio.get_running_loop().time()
+            if fault == "lost_answer":  # delivered, but the answer never reaches the bot
+                call.status, delay = 0, self.faults.timeout_delay
+        if polling:
+            self._wake_call_waiters()  # its answer is in: a predicate may look at it
+        elif self.record or not limited:
             self._record(call)
+        if limited:
+            event, self._changed = self._changed, asyncio.Event()
+            event.set()
+        if call.status == 0:
+            if delay > 0 and not self._closing:  # a stop() ends the wait
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), delay)
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response(status=500)  # to a closed connection: nobody reads it
+        if fault == "bad_gateway_html":
+            return web.Response(status=502, text=_BAD_GATEWAY_HTML, content_type="text/html")
         return web.json_response(call.response, status=call.status)
+
+    def _check_limits(self, params: dict[str, Json]) -> None:
+        """429 past ``send_limit`` (sliding 1-second window, every request let through counts) or
+        ``per_chat_limit`` (spacing after the last message the chat got: failed requests don't count)."""
+        now = asyncio.get_running_loop().time()
+        if self.send_limit is not None:
+            window = self._window
+            while window and window[0] <= now - 1.0:
+                window.popleft()
+            if len(window) >= max(1, math.floor(self.send_limit)):
+                raise self._too_many(window[0] + 1.0 - now)
+        chat_id = params.get("chat_id")
+        if self.per_chat_limit is not None and isinstance(chat_id, int):
+            spacing = 1.0 / self.per_chat_limit
+            last = self._last_to_chat.get(chat_id)
+            if last is not None and now - last < spacing:
+                self.counters.per_chat_limited += 1
+                raise self._too_many(last + spacing - now)
+            if len(self._last_to_chat) > 50_000:  # forget chats outside the spacing, now and then
+                self._last_to_chat = {k: v for k, v in self._last_to_chat.items() if now - v < spacing}
+        if self.send_limit is not None:
+            self._window.append(now)
+
+    def _too_many(self, wait: float) -> ApiError:
+        seconds = self.retry_after if self.retry_after is not None else max(1, math.ceil(wait))
+        return ApiError(429, f"Too Many Requests: retry after {seconds}", retry_after=seconds)
+
+    def _inject_fault(self, params: dict[str, Json]) -> str | None:
+        """Raise the failure the plan has for this request; or return "bad_gateway_html" (answer
+        with nginx's HTML page) or "lost_answer" (deliver, then close the connection); or None."""
+        plan = self.faults
+        chat_id = params.get("chat_id")
+        if isinstance(chat_id, int):
+            if chat_id in plan.blocked:
+                self.counters.refused[chat_id] = "blocked"
+                raise ApiError(403, BLOCKED, fault="blocked")
+            if chat_id in plan.not_found:
+                self.counters.refused[chat_id] = "chat_not_found"
+                raise ApiError(400, CHAT_NOT_FOUND, fault="chat_not_found")
+            if chat_id in plan.migrate:
+                raise ApiError(
+                    400, MIGRATED, parameters={"migrate_to_chat_id": plan.migrate[chat_id]}, fault="migrate"
+                )
+            for name, scripted in (
+                ("server_error", plan.server_errors),
+                ("bad_gateway_html", plan.bad_gateways_html),
+                ("timeout", plan.timeouts),
+                ("lost_answer", plan.lost_answers),
+            ):
+                if scripted.get(chat_id, 0) > 0:
+                    scripted[chat_id] -= 1
+                    return self._fault(name)
+        chance = self._rng.random()
+        for name, rate in (
+            ("server_error", plan.server_error_rate),
+            ("bad_gateway_html", plan.bad_gateway_html_rate),
+            ("timeout", plan.timeout_rate),
+            ("lost_answer", plan.lost_answer_rate),
+        ):
+            if (chance := chance - rate) < 0:
+                return self._fault(name)
+        if chance - plan.blocked_rate < 0 and isinstance(chat_id, int):
+            plan.blocked.add(chat_id)
+            self.counters.refused[chat_id] = "blocked"
+            raise ApiError(403, BLOCKED, fault="blocked")
+        return None
+
+    def _fault(self, name: str) -> str:
+        if name == "server_error":
+            if self._rng.random() < 0.5:
+                raise ApiError(500, "Internal Server Error", fault=name)
+            raise ApiError(502, "Bad Gateway", fault=name)
+        self.counters._count_fault(name)
+        if name == "timeout":
+            raise _Dropped(self.faults.timeout_delay)
+        return name
 
     async def _get_updates(self, params: dict[str, Json]) -> list[dict[str, Json]]:
         offset = params.get("offset")
@@ -574,14 +899,16 @@ class BotApiStandin:
             return simple[name](params)
         if name == "sendmediagroup":
             media = params.get("media") or []
-            return [self._send(params, caption_of=item) for item in media]
+            keep = self.record or name not in self.limited_methods
+            return [self._send(params, caption_of=item, keep=keep) for item in media]
+        keep = self.record or name not in self.limited_methods
         if name == "sendphoto":
             sizes = self._photo_sizes(params, files or {})
-            message = self._send(params, caption_of=params)
+            message = self._send(params, caption_of=params, keep=keep)
             message["photo"] = sizes
             return message
         if name.startswith("send"):  # sendDocument, sendVideo, ...: a Message with the caption
-            return self._send(params, caption_of=params)
+            return self._send(params, caption_of=params, keep=keep)
         return True
 
     # -- method handlers ---------------------------------------------------------------------
@@ -666,7 +993,10 @@ class BotApiStandin:
                         raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
         return markup
 
-    def _send(self, params: dict[str, Json], *, caption_of: dict[str, Json] | None = None) -> dict[str, Json]:
+    def _send(
+        self, params: dict[str, Json], *, caption_of: dict[str, Json] | None = None, keep: bool = True
+    ) -> dict[str, Json]:
+        """The Message for a send* call; kept in :attr:`messages` (for edits) when ``keep``."""
         chat_id = self._target_chat(params)
         markup = self._checked_markup(params)
         message: dict[str, Json] = {
@@ -684,9 +1014,10 @@ class BotApiStandin:
             raw = str(caption_of["caption"])
         if isinstance(markup, dict) and "inline_keyboard" in markup:
             message["reply_markup"] = markup  # Telegram echoes inline keyboards only
-        key = (chat_id, message["message_id"])
-        self.messages[key] = message
-        self._raw[key] = (raw, params.get("parse_mode"), markup)
+        if keep:
+            key = (chat_id, message["message_id"])
+            self.messages[key] = message
+            self._raw[key] = (raw, params.get("parse_mode"), markup)
         return message
 
     def _photo_sizes(self, params: dict[str, Json], files: dict[str, bytes]) -> list[dict[str, Json]]:
@@ -724,7 +1055,7 @@ class BotApiStandin:
         raise ApiError(400, "Bad Request: there is no photo in the request")
 
     def _send_message(self, params: dict[str, Json]) -> dict[str, Json]:
-        return self._send(params)
+        return self._send(params, keep=self.record or "sendmessage" not in self.limited_methods)
 
     def _message_to_edit(self, params: dict[str, Json]) -> tuple[tuple[int, int], dict[str, Json]] | None:
         if params.get("inline_message_id"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
@@ -11,8 +12,12 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
 )
@@ -24,7 +29,7 @@ from aiogram.types import (
     InlineKeyboardMarkup,
 )
 
-from tests.botapi_standin import ApiCall, BotApiStandin, plain_text
+from tests.botapi_standin import ApiCall, BotApiStandin, FaultPlan, plain_text
 
 TOKEN = "42:standin-unit-token"
 
@@ -252,6 +257,228 @@ async def test_unknown_token_is_unauthorized_when_a_token_is_expected() -> None:
                 await bot.get_me()
         finally:
             await bot.session.close()
+
+
+def session_for(api: BotApiStandin) -> Bot:
+    return Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(api.base_url)))
+
+
+# -- rate limits, faults, counters -----------------------------------------------------------
+
+
+async def test_send_limit_answers_429_past_a_sliding_window() -> None:
+    async with BotApiStandin(send_limit=5) as api:
+        bot = session_for(api)
+        try:
+            for chat in range(1, 6):
+                await bot.send_message(chat, "hi")
+            with pytest.raises(TelegramRetryAfter) as caught:
+                await bot.send_message(6, "hi")
+            assert caught.value.retry_after == 1
+            assert await bot.get_me()  # other methods are not limited
+            await asyncio.sleep(1.05)  # the window slides on
+            assert (await bot.send_message(6, "hi")).chat.id == 6
+        finally:
+            await bot.session.close()
+        refused = [call for call in api.calls_of("sendMessage") if call.status == 429]
+        assert len(refused) == 1
+        assert refused[0].response == {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 1",
+            "parameters": {"retry_after": 1},
+        }
+        assert api.counters.too_many_requests == 1
+        assert api.counters.sent == 6
+        assert api.counters.requests == 7
+
+
+async def test_per_chat_limit_counts_delivered_messages_only() -> None:
+    plan = FaultPlan(server_errors={2: 1})
+    async with BotApiStandin(per_chat_limit=1, retry_after=3, faults=plan) as api:
+        bot = session_for(api)
+        try:
+            await bot.send_message(1, "one")
+            with pytest.raises(TelegramRetryAfter) as caught:
+                await bot.send_message(1, "two")
+            assert caught.value.retry_after == 3  # a fixed retry_after when given
+            await bot.send_message(3, "another chat is fine")
+            with pytest.raises(TelegramServerError):
+                await bot.send_message(2, "fails")
+            await bot.send_message(2, "a failed request is no message: no wait")
+        finally:
+            await bot.session.close()
+        assert api.counters.per_chat_limited == 1
+        assert api.counters.too_many_requests == 1
+        assert api.counters.delivered == {1: 1, 3: 1, 2: 1}
+
+
+async def test_faults_by_chat() -> None:
+    plan = FaultPlan(
+        blocked={11},
+        not_found={12},
+        migrate={-13: -1000000000013},
+        server_errors={14: 2},
+        timeouts={15: 1},
+        bad_gateways_html={16: 1},
+        lost_answers={17: 1},
+    )
+    async with BotApiStandin(faults=plan) as api:
+        bot = session_for(api)
+        try:
+            for _ in range(2):  # blocked stays blocked
+                with pytest.raises(TelegramForbiddenError, match="bot was blocked by the user"):
+                    await bot.send_message(11, "hi")
+            with pytest.raises(TelegramBadRequest, match="chat not found"):
+                await bot.send_message(12, "hi")
+            with pytest.raises(TelegramMigrateToChat) as migrated:
+                await bot.send_message(-13, "hi")
+            assert migrated.value.migrate_to_chat_id == -1000000000013
+            assert (await bot.send_message(-1000000000013, "hi")).chat.type == "supergroup"
+            for status in ("500|502", "500|502"):
+                with pytest.raises(TelegramServerError, match=r"Internal Server Error|Bad Gateway"):
+                    await bot.send_message(14, status)
+            assert (await bot.send_message(14, "third time")).text == "third time"
+            with pytest.raises(TelegramNetworkError):
+                await bot.send_message(15, "no answer")
+            await bot.send_message(15, "again")
+            with pytest.raises(ClientDecodeError, match="Failed to decode"):
+                await bot.send_message(16, "an nginx page")
+            await bot.send_message(16, "again")
+            with pytest.raises(TelegramNetworkError):
+                await bot.send_message(17, "delivered, answer lost")
+            await bot.send_message(17, "again: a duplicate")
+        finally:
+            await bot.session.close()
+        counters = api.counters
+        assert counters.faults == {
+            "blocked": 2,
+            "chat_not_found": 1,
+            "migrate": 1,
+            "server_error": 2,
+            "timeout": 1,
+            "bad_gateway_html": 1,
+            "lost_answer": 1,
+        }
+        assert counters.refused == {11: "blocked", 12: "chat_not_found"}
+        assert counters.delivered == {-1000000000013: 1, 14: 1, 15: 1, 16: 1, 17: 2}
+        assert counters.duplicates() == {17: 2}
+        migrate_call = next(c for c in api.calls_of("sendMessage") if c.params["chat_id"] == -13)
+        assert migrate_call.response["parameters"] == {"migrate_to_chat_id": -1000000000013}
+        assert [c.status for c in api.calls_of("sendMessage") if c.params["chat_id"] == 17] == [0, 200]
+
+
+async def test_faults_by_chance_are_seeded_and_blocked_chats_stay_blocked() -> None:
+    async def run(seed: int) -> tuple[dict[str, int], dict[int, int]]:
+        plan = FaultPlan(server_error_rate=0.2, timeout_rate=0.1, blocked_rate=0.1)
+        async with BotApiStandin(faults=plan, record=False, seed=seed) as api:
+            bot = session_for(api)
+            try:
+                for chat in range(200):
+                    with contextlib.suppress(TelegramAPIError):
+                        await bot.send_message(chat, "hi")
+                blocked = set(plan.blocked)
+                for chat in sorted(blocked)[:5]:
+                    with pytest.raises(TelegramForbiddenError):
+                        await bot.send_message(chat, "still blocked")
+            finally:
+                await bot.session.close()
+            assert set(api.counters.refused) == blocked
+            return dict(api.counters.faults), dict(api.counters.delivered)
+
+    faults, delivered = await run(seed=7)
+    assert 20 <= faults["server_error"] <= 60
+    assert 5 <= faults["timeout"] <= 40
+    assert 5 <= faults["blocked"] - 5 <= 40
+    assert len(delivered) == 200 - faults["server_error"] - faults["timeout"] - (faults["blocked"] - 5)
+    assert await run(seed=7) == (faults, delivered)
+
+
+async def test_a_hang_past_the_client_timeout_is_a_timeout() -> None:
+    async with BotApiStandin(faults=FaultPlan(timeouts={5: 1}, timeout_delay=3)) as api:
+        bot = session_for(api)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        try:
+            with pytest.raises(TelegramNetworkError, match="timeout"):
+                await bot.send_message(5, "hi", request_timeout=1)
+        finally:
+            await bot.session.close()
+        assert loop.time() - started < 2.5
+        assert api.counters.faults == {"timeout": 1}
+
+
+async def test_latency_delays_the_answer() -> None:
+    async with BotApiStandin(latency=0.2) as api:
+        bot = session_for(api)
+        loop = asyncio.get_running_loop()
+        try:
+            started = loop.time()
+            await bot.send_message(1, "slow")
+            assert loop.time() - started >= 0.2
+            started = loop.time()
+            await bot.get_me()
+            assert loop.time() - started < 0.2
+        finally:
+            await bot.session.close()
+
+
+async def test_counting_without_recording() -> None:
+    async with BotApiStandin(record=False) as api:
+        bot = session_for(api)
+        try:
+            first = await bot.send_message(1, "one")
+            await bot.send_message(1, "two")
+            await bot.send_message(2, "three")
+            await bot.get_me()
+            with pytest.raises(TelegramBadRequest, match="message to edit not found"):
+                await bot.edit_message_text("edited", chat_id=1, message_id=first.message_id)
+            dice = await bot.send_dice(1)  # not a limited method: recorded and kept as usual
+        finally:
+            await bot.session.close()
+        assert [call.method for call in api.calls] == ["getMe", "editMessageText", "sendDice"]
+        assert list(api.messages) == [(1, dice.message_id)]
+        counters = api.counters
+        assert (counters.requests, counters.sent) == (3, 3)
+        assert counters.delivered == {1: 2, 2: 1}
+        assert counters.duplicates() == {1: 2}
+        assert counters.first_sent_at is not None
+        assert counters.sending_time >= counters.longest_gap > 0
+
+
+async def test_wait_until_wakes_on_each_send(api: BotApiStandin, bot: Bot) -> None:
+    waiter = asyncio.create_task(api.wait_until(lambda: api.counters.sent >= 3, timeout=5))
+    for chat in range(3):
+        await asyncio.sleep(0.01)
+        assert not waiter.done()
+        await bot.send_message(chat + 1, "hi")
+    await waiter
+    with pytest.raises(TimeoutError):
+        await api.wait_until(lambda: api.counters.sent >= 4, timeout=0.1)
+
+
+async def test_wait_for_sees_a_poll_once_it_is_answered(api: BotApiStandin, bot: Bot) -> None:
+    poll = asyncio.create_task(bot.get_updates(timeout=5))
+    answered = asyncio.create_task(api.wait_for("getUpdates", lambda c: c.ok, timeout=5))
+    await asyncio.sleep(0.1)
+    assert not answered.done()  # recorded, not answered yet
+    api.push_message("hello")
+    assert (await answered).result[0]["message"]["text"] == "hello"
+    assert len(await poll) == 1
+
+
+async def test_wait_for_over_many_calls(api: BotApiStandin, bot: Bot) -> None:
+    for chat in range(300):
+        await bot.send_message(chat + 1, "hi")
+    waiter = asyncio.create_task(api.wait_for("sendMessage", lambda c: c.params["chat_id"] == 1000))
+    await asyncio.sleep(0.05)
+    assert not waiter.done()
+    await bot.send_message(1000, "at last")
+    assert (await waiter).params["text"] == "at last"
+    assert (await api.wait_for("sendMessage")).params["chat_id"] == 1  # the oldest unconsumed
+    api.consume_all()
+    with pytest.raises(TimeoutError):
+        await api.wait_for("sendMessage", timeout=0.1)
 
 
 def test_plain_text() -> None:

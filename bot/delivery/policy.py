@@ -52,7 +52,7 @@ class RetryPolicy:
     """Exponential back-off with jitter: about base·2ⁿ seconds, capped, n attempts at most."""
 
     max_attempts: int = 6
-    base_delay: float = 1.0
+    base_delay: float = 0.5
     max_delay: float = 300.0
 
     def delay(self, attempts: int, rng: random.Random | None = None) -> float:

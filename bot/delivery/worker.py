@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError, TelegramMigrateToChat, TelegramRetryAfter
+from aiogram.exceptions import AiogramError, TelegramAPIError, TelegramMigrateToChat, TelegramRetryAfter
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiolimiter import AsyncLimiter
@@ -71,12 +71,16 @@ class DeliveryWorker:
         self.per_chat_interval = per_chat_interval
         self.request_timeout = request_timeout
         self.clock = clock
-        # A bucket of one: sends are spread evenly, never bursts Telegram would answer with 429.
-        self.limiter = AsyncLimiter(1, 1 / rate_limit)
+        # A small bucket (1/20 s of sends): smooth enough that Telegram sees no burst (any
+        # second holds at most rate + burst), large enough that timer overshoot doesn't eat
+        # the rate (a bucket of one reached half of 1,000/s).
+        burst = max(1.0, rate_limit / 20)
+        self.limiter = AsyncLimiter(burst, burst / rate_limit)
         self.stats = DeliveryStats()
         self._paused_until = 0.0
         self._last_to_chat: dict[int, float] = {}
         self._progress_shown: dict[int, tuple[float, str]] = {}
+        self._no_progress_until: dict[int, float] = {}  # updates with no progress message (CLI)
         self._rendered: dict[tuple[int, str], tuple[str, InlineKeyboardMarkup | None] | None] = {}
         self._wakeup = asyncio.Event()
         self._stopping = False
@@ -164,7 +168,9 @@ class DeliveryWorker:
                 message = await self.bot.send_message(
                     row.chat_id, text, reply_markup=markup, request_timeout=self.request_timeout
                 )
-            except (TelegramAPIError, TimeoutError, OSError) as error:
+            except (AiogramError, TimeoutError, OSError) as error:
+                # AiogramError covers Telegram's answers and the ones that are not Telegram's
+                # (an HTML 502 page from a proxy fails to decode): classify() sorts them out.
                 return await self._handle_failure(row, error)
         self._last_to_chat[row.chat_id] = self.clock()
         await self.store.deliveries.mark_sent(row.id, message.message_id)
@@ -242,9 +248,12 @@ class DeliveryWorker:
             shown_at, shown_text = self._progress_shown.get(update_id, (0.0, ""))
             if not final_check and self.clock() - shown_at < self.progress_interval:
                 continue
+            if not final_check and self._no_progress_until.get(update_id, 0.0) > self.clock():
+                continue
             target = await self.store.updates.progress_message(update_id)
             if target is None:
                 self._progress_shown.pop(update_id, None)
+                self._no_progress_until[update_id] = self.clock() + self.progress_interval
                 continue
             counts = await self.store.deliveries.counts(update_id)
             locale = await self.store.updates.author_locale(update_id)
