@@ -399,30 +399,26 @@ def test_publish_file_from_the_command_line(tmp_path: Path) -> None:
     from tests.conftest import DATA, REPO
 
     update = tmp_path / "update.toml"
-    update.write_text(
-        'sector = "food_retail"\noriginal = "ru"\n[text]\nru = "Новость"\nen = "News"\n', encoding="utf-8"
-    )
     env = {**os.environ, "DATABASE_PATH": str(tmp_path / "cli.sqlite3"), "DATA_DIR": str(DATA)}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "publish", str(update)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+
+    def publish(content: str) -> subprocess.CompletedProcess[str]:
+        update.write_text(content, encoding="utf-8")
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "publish", str(update)],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    done = publish('sector = "food_retail"\noriginal = "ru"\n[text]\nru = "Новость"\nen = "News"\n')
     assert done.returncode == 0, done.stderr
     assert "update #1 queued for 0 chats" in done.stdout
-    update.write_text('sector = "food_retail"\noriginal = "kk"\n[text]\nru = "Новость"\n', encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "publish", str(update)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = publish('sector = "food_retail"\noriginal = "kk"\n[text]\nru = "Новость"\n')
     assert done.returncode == 1
-    assert "update.toml, field 'text'" in done.stderr or "text.kk is missing" in done.stderr
+    assert "update.toml: Value error, text.kk is missing: the original text is required" in done.stderr
+    done = publish('sector = "space"\noriginal = "ru"\n[text]\nru = "Новость"\n')
+    assert done.returncode == 1
+    assert "update.toml, field 'sector': unknown sector 'space'" in done.stderr

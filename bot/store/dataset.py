@@ -194,16 +194,27 @@ def _entry_label(table: str, index: int, raw: Any) -> str:
     return label
 
 
-def _read_section(directory: Path, name: str) -> list[Any]:
-    table, model = _SECTIONS[name]
-    path = directory / name
+def _read_toml(path: Path) -> dict[str, Any]:
     shown = path.as_posix()
     if not path.is_file():
         raise DatasetError(shown, None, None, "file not found")
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise DatasetError(shown, None, None, f"not valid TOML: {exc}") from None
+
+
+def _first_error(exc: ValidationError, shown: str, entry: str | None) -> DatasetError:
+    error = exc.errors()[0]
+    field = ".".join(str(part) for part in error["loc"]) or None
+    return DatasetError(shown, entry, field, error["msg"])
+
+
+def _read_section(directory: Path, name: str) -> list[Any]:
+    table, model = _SECTIONS[name]
+    path = directory / name
+    shown = path.as_posix()
+    document = _read_toml(path)
     unknown = set(document) - {table}
     if unknown:
         raise DatasetError(shown, None, None, f"unknown top-level key(s): {', '.join(sorted(unknown))}")
@@ -215,9 +226,7 @@ def _read_section(directory: Path, name: str) -> list[Any]:
         try:
             entries.append(model.model_validate(raw))
         except ValidationError as exc:
-            error = exc.errors()[0]
-            field = ".".join(str(part) for part in error["loc"]) or None
-            raise DatasetError(shown, _entry_label(table, index, raw), field, error["msg"]) from None
+            raise _first_error(exc, shown, _entry_label(table, index, raw)) from None
     return entries
 
 
@@ -291,19 +300,11 @@ class UpdateFile(_Entry):
 
 
 def load_update_file(path: Path) -> UpdateFile:
-    shown = path.as_posix()
-    if not path.is_file():
-        raise DatasetError(shown, None, None, "file not found")
-    try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise DatasetError(shown, None, None, f"not valid TOML: {exc}") from None
+    document = _read_toml(path)
     try:
         return UpdateFile.model_validate(document)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(part) for part in error["loc"]) or None
-        raise DatasetError(shown, None, field, error["msg"]) from None
+        raise _first_error(exc, path.as_posix(), None) from None
 
 
 __all__ = [
