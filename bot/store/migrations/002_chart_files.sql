@@ -1,0 +1,1 @@
+-- placeholder: the chart cache lands from the charts branch
