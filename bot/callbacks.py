@@ -10,6 +10,8 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.search.model import TargetKind
+
 
 class MenuAction(StrEnum):
     TURNOVER = "t"
@@ -44,3 +46,10 @@ class SourcesCb(CallbackData, prefix="r1"):
 
 class LanguageCb(CallbackData, prefix="l1"):
     locale: LocaleChoice
+
+
+class SearchCb(CallbackData, prefix="q1"):
+    """A suggestion under "I'm not sure what you mean": the item it opens."""
+
+    kind: TargetKind
+    item: str  # a topic, sector or source id, an intent, or "2024/turnover"

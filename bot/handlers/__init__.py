@@ -1,4 +1,5 @@
-"""The routers in the order they are asked; the catch-all fallback comes last.
+"""The routers in the order they are asked; free-text search after the commands, the
+fallback for unknown commands and callbacks last.
 
 Each module builds its router in ``create_router()`` (a router can belong to one Dispatcher
 only, and tests build many).
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import errors, fallback, language, sectors, sources, start, turnover
+from bot.handlers import errors, fallback, inline, language, search, sectors, sources, start, turnover
 
 
 def routers() -> list[Router]:
@@ -19,5 +20,7 @@ def routers() -> list[Router]:
         sectors.create_router(),
         sources.create_router(),
         language.create_router(),
-        fallback.create_router(),  # must stay last: it answers everything
+        inline.create_router(),
+        search.create_router(),  # free text: after every command
+        fallback.create_router(),  # must stay last: unknown commands and callbacks
     ]

@@ -18,6 +18,7 @@ from bot.views.common import (
     italic,
     numbering,
     quote,
+    share_button,
     sources_block,
     status_label,
 )
@@ -68,10 +69,13 @@ def _card_text(card: SectorCard, shown: int, locale: str) -> str:
     return "\n\n".join(parts)
 
 
-def sector_card_keyboard() -> InlineKeyboardMarkup:
+def sector_card_keyboard(share_query: str | None = None) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=_("◀️ All sectors"), callback_data=SectorCb(sector_id=""))
     builder.button(text=_("📊 Turnover"), callback_data=MenuCb(action=MenuAction.TURNOVER))
+    if share_query:
+        # @bot <sector name> in any chat: the same card, ready to send (inline mode).
+        builder.row(share_button(share_query))
     return builder.as_markup()
 
 
@@ -82,7 +86,7 @@ def render_sector_card(card: SectorCard, locale: str) -> Rendered:
     while len(text) > SAFE_LIMIT and shown > 1:
         shown -= 1
         text = _card_text(card, shown, locale)
-    return Rendered(text, sector_card_keyboard())
+    return Rendered(text, sector_card_keyboard(card.sector.name))
 
 
 def render_unknown_sector(sector_id: str, sectors: tuple[Sector, ...]) -> Rendered:
