@@ -20,7 +20,6 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.models import Period
 from bot.domain.trade import headline_period
 from bot.handlers import screens
-from bot.search.classifier import SUGGEST
 from bot.search.model import Intent, Target, TargetKind
 from bot.store.repo import Store
 from bot.views.search import InlineCard, inline_card, open_in_bot_keyboard
@@ -30,6 +29,7 @@ log = logging.getLogger(__name__)
 MAX_RESULTS = 8
 CACHE_SECONDS = 30  # short: new data is searchable at once; per user: answers are in their language
 MAX_QUERY = 256
+ALSO_SHOWN = 0.5  # after the answer, other items that account for at least half the query
 
 
 def deep_link(target: Target, sector_of_topic: str | None) -> str | None:
@@ -63,7 +63,7 @@ async def _targets(store: Store, text: str, headline: str | None) -> list[tuple[
     if decision.target is not None:
         found.append((decision.target, decision.period))
     for candidate in decision.ranked:
-        if candidate.coverage >= SUGGEST and candidate.target != decision.target:
+        if candidate.coverage >= ALSO_SHOWN and candidate.target != decision.target:
             found.append((candidate.target, candidate.target.period))
     return found
 

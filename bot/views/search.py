@@ -32,6 +32,8 @@ from bot.views.turnover import flow_title, short_period
 
 BUTTON_LABEL_LIMIT = 48
 _TAG_RE = re.compile(r"<[^>]+>")
+_HEADING_RE = re.compile(r"(?:\S+ )?<b>[^<]*</b>")  # "<b>Trade turnover</b>", "🛒 <b>Food and retail</b>"
+_CITATION_RE = re.compile(r"\s*(?:\[\d+\])+")
 
 
 def render_topic_card(topic: Topic, sector: Sector, sources: Sequence[Source], locale: str) -> Rendered:
@@ -149,14 +151,22 @@ class InlineCard:
     deep_link: str | None  # the start payload that opens the same card in the bot
 
 
-def plain_lines(html: str) -> list[str]:
-    return [line.strip() for line in unescape(_TAG_RE.sub("", html)).splitlines() if line.strip()]
+def description_lines(html: str) -> list[str]:
+    """The card's lines as plain text, headings (lines all in bold) and citations left out."""
+    found = []
+    for line in html.splitlines():
+        line = line.strip()
+        if not line or _HEADING_RE.fullmatch(line):
+            continue
+        text = _CITATION_RE.sub("", unescape(_TAG_RE.sub("", line))).strip()
+        if text:
+            found.append(text)
+    return found
 
 
 def inline_card(card_id: str, title: str, screen: Rendered, deep_link: str | None) -> InlineCard:
-    """``screen`` as an inline result: its first lines after the heading describe it."""
-    lines = [line for line in plain_lines(screen.text) if line not in title]
-    description = _shorten(" · ".join(lines[:3]), 120)
+    """``screen`` as an inline result, described by its first lines below the headings."""
+    description = _shorten(" · ".join(description_lines(screen.text)[:3]), 120)
     return InlineCard(card_id[:64], _shorten(title, 64), description, screen.text, deep_link)
 
 
