@@ -23,6 +23,18 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message, U
 BOT_USER = {"id": 42, "is_bot": True, "first_name": "BK Trade", "username": "bk_trade_bot"}
 
 
+_RESPONSE_MODELS: dict[Any, type[Response[Any]]] = {}
+
+
+def _response_model(returning: Any) -> type[Response[Any]]:
+    """``Response[returning]``, built once: pydantic keeps parametrized models only weakly and
+    would otherwise rebuild the schema now and then, a few milliseconds each time."""
+    model = _RESPONSE_MODELS.get(returning)
+    if model is None:
+        model = _RESPONSE_MODELS[returning] = Response[returning]
+    return model
+
+
 class RecordingSession(BaseSession):
     """Answers every Bot API call locally, the way Telegram would, and keeps a record of it."""
 
@@ -54,7 +66,7 @@ class RecordingSession(BaseSession):
             raise failure
         result = self._result(method)
         self.results.append(result)
-        response = Response[method.__returning__].model_validate(  # type: ignore[name-defined]
+        response = _response_model(method.__returning__).model_validate(
             {"ok": True, "result": result}, context={"bot": bot}
         )
         return cast(TelegramType, response.result)

@@ -13,15 +13,16 @@ and refreshed after every load.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import aiosqlite
 
 from bot.domain.models import LOCALES, Period
-from bot.search.analysis import Token, analyse_question, flat_keys, key_groups, keyed_words
+from bot.search.analysis import Token, analyse_question, key_groups, keyed_words
 from bot.search.classifier import DocHit, classify
-from bot.search.concepts import Concept, ConceptIndex
+from bot.search.concepts import Concept, ConceptIndex, Role
 from bot.search.fuzzy import Vocabulary, script_mask
 from bot.search.model import Decision, Target, TargetKind
 from bot.search.periods import find_period
@@ -31,8 +32,10 @@ from bot.store.db import Database
 
 log = logging.getLogger(__name__)
 
-MAX_HITS = 60  # full-text rows read per question
-COMMON_SHARE = 0.1  # a key in more than this share of the rows is left out of the full-text query
+MAX_HITS = 40  # full-text rows read per question
+COMMON_SHARE = 0.01  # keys in more than this share of the rows (and over 50) are left out of the
+# full-text query: they would make SQLite rank thousands of rows, and say little; they still
+# count for the rows the rarer keys find.
 MAX_CORRECTIONS = 3  # known keys a misspelt word may stand for
 
 
@@ -282,7 +285,14 @@ class SearchRepo:
         state.concepts.mark_stopwords(tokens)
         self._correct(state, tokens, typing=typing)
         matches = state.concepts.match(tokens)
-        docs = await self._full_text(state, tokens)
+        named = {
+            target
+            for match in matches
+            if match.concept.role is Role.TARGET
+            for target in (match.concept.target, match.concept.by_to_kz, match.concept.kz_to_by)
+            if target is not None and target.kind in (TargetKind.TOPIC, TargetKind.SECTOR)
+        }
+        docs = await self._full_text(state, tokens, named)
         return classify(
             tokens,
             matches,
@@ -325,31 +335,43 @@ class SearchRepo:
             token.forms |= set(corrections[:MAX_CORRECTIONS])
             token.corrected = True
 
-    async def _full_text(self, state: _State, tokens: Sequence[Token]) -> list[DocHit]:
+    async def _full_text(self, state: _State, tokens: Sequence[Token], named: set[Target]) -> list[DocHit]:
+        """The rows the question's rarer keys find, and the rows of the items its concepts name
+        (so that their text counts too, however common its words)."""
+        asked = {key for token in tokens if "stopword" not in token.roles for key in token.keys}
+        known = sorted((state.vocabulary.df(key), key) for key in asked if key in state.vocabulary)
         common = max(50, int(state.rows * COMMON_SHARE))
-        keys = {
-            key
-            for token in tokens
-            if "stopword" not in token.roles
-            for key in token.keys
-            if 0 < state.vocabulary.df(key) <= common
-        }
-        if not keys:
+        keys = [key for df, key in known if df <= common]
+        rows: list[aiosqlite.Row] = []
+        if keys:
+            query = " OR ".join(f'"{key}"' for key in keys)
+            sql = """
+                SELECT d.kind, d.item_id, d.parent, d.title_keys, d.body_keys
+                FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rank LIMIT ?) AS hit
+                JOIN search_docs d ON d.id = hit.rowid
+            """
+            async with self._db.conn.execute(sql, (query, MAX_HITS)) as cursor:
+                rows += await cursor.fetchall()
+        for kind in sorted({target.kind for target in named}):
+            ids = sorted(target.id for target in named if target.kind is kind)
+            sql = (
+                "SELECT kind, item_id, parent, title_keys, body_keys FROM search_docs "  # noqa: S608
+                f"WHERE kind = ? AND item_id IN ({', '.join('?' * len(ids))})"  # (kind, item_id) is indexed
+            )
+            async with self._db.conn.execute(sql, (kind.value, *ids)) as cursor:
+                rows += await cursor.fetchall()
+        if not rows or not asked:
             return []
-        query = " OR ".join(f'"{key}"' for key in sorted(keys))
-        sql = """
-            SELECT d.kind, d.item_id, d.parent, d.title_keys, d.body_keys
-            FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rank LIMIT ?) AS hit
-            JOIN search_docs d ON d.id = hit.rowid
-        """
-        async with self._db.conn.execute(sql, (query, MAX_HITS)) as cursor:
-            rows = await cursor.fetchall()
+        # Which of the question's keys each row's body holds: one pass of one pattern, instead of
+        # splitting every body into a set.
+        alternatives = "|".join(map(re.escape, sorted(asked, key=len, reverse=True)))
+        pattern = re.compile(rf"(?<![^ |])({alternatives})(?![^ |])")
         return [
             DocHit(
                 target=Target(TargetKind(row[0]), row[1]),
                 parent=Target.parse(row[2]) if row[2] else None,
                 title=tuple(key_groups(row[3])),
-                body=flat_keys(key_groups(row[4])),
+                body=frozenset(pattern.findall(row[4])),
             )
             for row in rows
         ]
