@@ -348,3 +348,11 @@ async def test_the_search_schema_comes_from_migration_003(tmp_path: Path) -> Non
         assert {"concepts", "concept_terms", "search_docs", "search_fts", "search_terms"} <= set(names)
     finally:
         await db.close()
+
+
+async def test_a_database_migrated_before_the_index_existed_is_indexed_on_start(store: Store) -> None:
+    async with store.db.transaction() as conn:
+        await conn.execute("DELETE FROM search_docs")
+    assert not await store.search.indexed()
+    assert await store.load_data(DATA, force=False), "unchanged files, but no index: load again"
+    assert str((await store.search.ask("Magnum")).target) == "topic:magnum-collaboration"
