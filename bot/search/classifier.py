@@ -4,16 +4,17 @@ Each candidate item is scored by how much of the question it accounts for:
 
 - a word matched by a concept pointing at the item counts fully;
 - a word matched by a concept pointing at the item's parent (a topic's sector, a period's
-  flow) counts for the item too, but only the item's own evidence breaks a tie, so
-  "магазины" opens the food sector while "Magnum магазины" opens the Magnum topic;
+  flow, the trade figures for an export flow or the balance) counts for the item too, but
+  only the item's own evidence breaks a tie, so "магазины" opens the food sector while
+  "Magnum магазины" opens the Magnum topic and "экспорт вырос" the exports;
 - a word found in the item's text counts 0.9 in its title and 0.6 in its body, less when it is
   common to many items, less again when it was found only by correcting a typo;
 - a year counts for the trade figures;
 - export words count for a topic or sector the question names otherwise ("колбаса экспорт").
 
 Stop words, the countries and the direction markers don't count either way. A word nobody
-knows counts half against every candidate, so "погода в Минске" does not open the one topic
-that mentions Minsk. The best candidate is an answer when it accounts for at least
+knows counts :data:`UNKNOWN_WORD` against every candidate, so "погода в Минске" does not open
+the one topic that mentions Minsk. The best candidate is an answer when it accounts for at least
 :data:`CONFIDENT` of the question and no other item of its rank ties with it; otherwise the
 closest candidates become suggestions.
 """
@@ -42,12 +43,13 @@ _INTENT_PRIORITY = {Intent.TURNOVER: 1, Intent.SOURCES: 1}
 
 @dataclass(frozen=True)
 class DocHit:
-    """An item the full-text index found, with its indexed words in one locale."""
+    """An item's row of the index in one locale (found by the full-text query or named by a
+    concept)."""
 
     target: Target
     parent: Target | None
     title: tuple[frozenset[str], ...]  # the keys of each word of its title
-    body: frozenset[str]
+    body: frozenset[str]  # the question's keys its body holds
 
 
 _TRADE_FIGURES = Target.intent(Intent.TURNOVER)
@@ -118,7 +120,7 @@ def classify(
             for position in match.positions:
                 tokens[position].roles.add(role.value)
     in_target_match = {p for m in matches if m.concept.role is Role.TARGET for p in m.positions}
-    meaningful = [
+    meaningful = [  # in question order
         i
         for i, token in enumerate(tokens)
         if "stopword" not in token.roles and (i in in_target_match or not token.roles)
