@@ -10,6 +10,8 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.search.model import TargetKind
+
 
 class MenuAction(StrEnum):
     TURNOVER = "t"
@@ -55,6 +57,9 @@ class SubscribeCb(CallbackData, prefix="b1"):
 
     sector_id: str
     card: bool = False  # pressed on a sector card: re-render the card, not the toggle list
+    # On a card the button says what it does ("Subscribe" → True), so a card shown before a
+    # change elsewhere can't undo it by toggling; the /subscribe list toggles (None).
+    on: bool | None = None
 
 
 class ManageSubscriptionsCb(CallbackData, prefix="b2"):
@@ -74,3 +79,10 @@ class PublishCb(CallbackData, prefix="p1"):
 
 class ChartCb(CallbackData, prefix="c1"):
     chart: ChartKind = ChartKind.TURNOVER
+
+
+class SearchCb(CallbackData, prefix="q1"):
+    """A suggestion under "I'm not sure what you mean": the item it opens."""
+
+    kind: TargetKind
+    item: str  # a topic, sector or source id, an intent, or "2024/turnover"

@@ -63,7 +63,10 @@ async def chat(settings: Settings, lang: str, *, user_id: int = 1) -> None:
     client = BotClient(create_dispatcher(offline, store), bot, user_id=user_id, language_code=lang)
     ansi = sys.stdout.isatty()
     buttons: list[tuple[Reply, str]] = []
-    print(f"Chat with the bot ({lang}). Type /start, /turnover, a button's number; /quit or Ctrl-D ends.")
+    print(
+        f"Chat with the bot ({lang}). Type /start, /turnover, a question, a button's number, "
+        "@query for inline mode; /quit or Ctrl-D ends."
+    )
     try:
         while True:
             try:
@@ -73,6 +76,15 @@ async def chat(settings: Settings, lang: str, *, user_id: int = 1) -> None:
             if line in {"/quit", "/exit"}:
                 break
             if not line:
+                continue
+            if line.startswith("@"):
+                # Inline mode, as if typed after @bot in some chat: the cards it would offer.
+                answer = await client.inline(line[1:])
+                print(f"bot (inline)> {len(answer.results)} result(s)")
+                for number, result in enumerate(answer.results, 1):
+                    title, description = getattr(result, "title", ""), getattr(result, "description", "")
+                    print(f"  {number}. {title}\n     {description}")
+                print()
                 continue
             if line.isdigit() and 1 <= int(line) <= len(buttons):
                 reply, label = buttons[int(line) - 1]

@@ -17,7 +17,7 @@ from typing import Any, cast
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import TelegramAPIError
-from aiogram.methods import EditMessageText, SendMessage, SendPhoto, TelegramMethod
+from aiogram.methods import AnswerInlineQuery, EditMessageText, SendMessage, SendPhoto, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
@@ -31,6 +31,18 @@ def png_size(data: bytes) -> tuple[int, int] | None:
         return None
     width, height = struct.unpack(">II", data[16:24])
     return int(width), int(height)
+
+
+_RESPONSE_MODELS: dict[Any, type[Response[Any]]] = {}
+
+
+def _response_model(returning: Any) -> type[Response[Any]]:
+    """``Response[returning]``, built once: pydantic keeps parametrized models only weakly and
+    would otherwise rebuild the schema now and then, a few milliseconds each time."""
+    model = _RESPONSE_MODELS.get(returning)
+    if model is None:
+        model = _RESPONSE_MODELS[returning] = Response[returning]
+    return model
 
 
 class RecordingSession(BaseSession):
@@ -65,7 +77,7 @@ class RecordingSession(BaseSession):
             raise failure
         result = self._result(method)
         self.results.append(result)
-        response = Response[method.__returning__].model_validate(  # type: ignore[name-defined]
+        response = _response_model(method.__returning__).model_validate(
             {"ok": True, "result": result}, context={"bot": bot}
         )
         return cast(TelegramType, response.result)
@@ -301,6 +313,25 @@ class BotClient:
         if on is not None and isinstance(on.result, Message):
             query["message"] = on.result.model_dump(mode="json", exclude_none=True, by_alias=True)
         return await self._feed({"callback_query": query})
+
+    async def inline(
+        self, query: str, *, lang: str | None = None, chat_type: str = "sender"
+    ) -> AnswerInlineQuery:
+        """The user types ``@bot query`` in some chat; returns the bot's AnswerInlineQuery."""
+        update_id = next(self._update_ids)
+        inline_query = {
+            "id": f"iq-{update_id}",
+            "from": self._user(lang),
+            "query": query,
+            "offset": "",
+            "chat_type": chat_type,
+        }
+        replies = await self._feed({"inline_query": inline_query})
+        answers = [reply.method for reply in replies.of("answerInlineQuery")]
+        if len(answers) != 1 or not isinstance(answers[0], AnswerInlineQuery):
+            called = [c.method.__api_method__ for c in replies]
+            raise LookupError(f"expected one answerInlineQuery, got {called}")
+        return answers[0]
 
     async def click(self, reply: Reply, button_text: str, *, lang: str | None = None) -> Replies:
         """The user taps the button labelled ``button_text`` under ``reply``."""

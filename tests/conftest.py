@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from aiogram import Bot, Dispatcher
-from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, SendPhoto
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.methods import AnswerCallbackQuery, AnswerInlineQuery, EditMessageText, SendMessage, SendPhoto
+from aiogram.types import InlineKeyboardMarkup, InlineQueryResultArticle, InputTextMessageContent
 from aiogram.utils.i18n import I18n
 from pydantic import SecretStr
 
@@ -84,25 +84,50 @@ def make_client(dispatcher: Dispatcher, bot: Bot) -> Callable[..., BotClient]:
     return make
 
 
+def check_markup(markup: object) -> None:
+    if isinstance(markup, InlineKeyboardMarkup):
+        for row in markup.inline_keyboard:
+            for button in row:
+                assert button.text.strip(), "a button with no label"
+                if button.callback_data is not None:
+                    size = len(button.callback_data.encode())
+                    assert size <= 64, f"callback_data {button.callback_data!r} is {size} bytes"
+                if button.switch_inline_query is not None:
+                    assert len(button.switch_inline_query) <= 256, (
+                        "inline queries are limited to 256 characters"
+                    )
+
+
 def check_sent(session: RecordingSession) -> None:
-    """Every text and caption is valid Telegram HTML within limits; every callback fits 64 bytes."""
+    """Every text and caption is valid Telegram HTML within limits, inline results' texts included;
+    every callback fits 64 bytes."""
     for method in session.requests:
         if isinstance(method, SendMessage | EditMessageText):
             problems = html_problems(method.text)
             assert not problems, f"{method.__api_method__} sent invalid HTML: {problems}\n{method.text}"
-        if isinstance(method, SendPhoto) and method.caption is not None:
-            problems = html_problems(method.caption)
-            assert not problems, f"sendPhoto sent an invalid caption: {problems}\n{method.caption}"
-            shown = utf16_length(unescape(re.sub(r"<[^>]*>", "", method.caption)))
-            assert shown <= CAPTION_LIMIT, f"a caption of {shown} characters, over {CAPTION_LIMIT}"
-        if isinstance(method, SendMessage | EditMessageText | SendPhoto):
-            markup = method.reply_markup
-            if isinstance(markup, InlineKeyboardMarkup):
-                for row in markup.inline_keyboard:
-                    for button in row:
-                        assert button.text.strip(), "a button with no label"
-                        if button.callback_data is not None:
-                            size = len(button.callback_data.encode())
-                            assert size <= 64, f"callback_data {button.callback_data!r} is {size} bytes"
+            check_markup(method.reply_markup)
+        if isinstance(method, SendPhoto):
+            if method.caption is not None:
+                problems = html_problems(method.caption)
+                assert not problems, f"sendPhoto sent an invalid caption: {problems}\n{method.caption}"
+                shown = utf16_length(unescape(re.sub(r"<[^>]*>", "", method.caption)))
+                assert shown <= CAPTION_LIMIT, f"a caption of {shown} characters, over {CAPTION_LIMIT}"
+            check_markup(method.reply_markup)
         if isinstance(method, AnswerCallbackQuery) and method.text:
             assert len(method.text) <= 200, "callback answers are limited to 200 characters"
+        if isinstance(method, AnswerInlineQuery):
+            assert len(method.results) <= 50, "at most 50 inline results"
+            ids = [result.id for result in method.results]
+            assert len(set(ids)) == len(ids), f"inline result ids repeat: {ids}"
+            for result in method.results:
+                assert isinstance(result, InlineQueryResultArticle), type(result)
+                assert 1 <= len(result.id.encode()) <= 64, f"inline result id {result.id!r}"
+                assert result.title.strip(), "an inline result with no title"
+                content = result.input_message_content
+                assert isinstance(content, InputTextMessageContent), type(content)
+                assert content.parse_mode == "HTML", "inline cards are sent as HTML"
+                problems = html_problems(content.message_text)
+                assert not problems, (
+                    f"inline result {result.id} has invalid HTML: {problems}\n{content.message_text}"
+                )
+                check_markup(result.reply_markup)

@@ -45,3 +45,9 @@ def test_buttons_are_pressed_by_number(tmp_path: Path) -> None:
     out = chat(tmp_path, "en", "/sectors\n1\n")
     assert "bot (edited)>" in out
     assert "Sources" in out
+
+
+def test_questions_and_inline_mode_in_the_terminal(tmp_path: Path) -> None:
+    out = chat(tmp_path, "en", "what about Magnum?\n@food retail\n")
+    assert "Collaboration with the Magnum chain" in out
+    assert "bot (inline)>" in out and "Food and retail" in out

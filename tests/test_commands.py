@@ -134,9 +134,14 @@ async def test_sources_lists_outlets_dates_and_links(
 
 
 @pytest.mark.parametrize("lang", LOCALES)
-async def test_free_text_points_to_help(make_client: Callable[..., BotClient], i18n: I18n, lang: str) -> None:
-    reply = (await make_client(lang).send("что там с продовольствием?")).last
-    assert "/help" in reply.text
-    assert reply.text == tr(
-        i18n, lang, "🤔 I don't understand free text yet. Use the menu below or see /help for the commands."
-    )
+async def test_free_text_is_answered_in_the_readers_language(
+    make_client: Callable[..., BotClient], i18n: I18n, lang: str
+) -> None:
+    """A question in Russian, whatever the reader's language: the food sector's card, in theirs."""
+    client = make_client(lang)
+    reply = (await client.send("что там с продовольствием?")).last
+    card = (await client.send("/sectors")).last
+    food = next(b for b in card.buttons if b.callback_data == "s1:food_retail")
+    opened = (await client.click(card, food.text)).last
+    assert reply.text == opened.text
+    assert tr(i18n, lang, "◀️ All sectors") in reply.button_texts

@@ -44,7 +44,7 @@ commands = st.builds(lambda c, a: f"{c} {a}".strip()[:4096], st.sampled_from(COM
 callback_data = st.one_of(
     st.builds(lambda p, rest: f"{p}:{rest}"[:64], st.sampled_from(PREFIXES), st.text(max_size=70)),
     st.sampled_from(["t1:2024", "t1:1850", "s1:food_retail", "s1:", "r1:1", "r1:-1", "l1:kk", "l1:xx",
-                     "b1:it:0", "b1:*:1", "b1:nope:0", "b2", "p1:ok:", "p1:s:it", "m1:t", "m1:zz"]),
+                     "b1:it:0:", "b1:*:1:1", "b1:nope:0:", "b1:it:1:0", "b2", "p1:ok:", "p1:s:it", "m1:t", "m1:zz"]),
 )  # fmt: skip
 
 _ids = itertools.count(1)

@@ -19,6 +19,7 @@ from aiogram.exceptions import (
 from aiogram.methods import SendMessage
 from aiogram.utils.i18n import I18n
 
+from bot.callbacks import SubscribeCb
 from bot.delivery import DeliveryWorker, RetryPolicy
 from bot.domain.models import DeliveryState
 from bot.offline import BotClient, RecordingSession
@@ -68,7 +69,7 @@ async def test_subscribe_keyboard_toggles_and_lists(
     listing = (await client.send("/subscriptions")).last
     assert "🛒 Food and retail" in listing.text
     # Tapping again unsubscribes.
-    await client.press("b1:food_retail:0", on=keyboard)
+    await client.press(SubscribeCb(sector_id="food_retail").pack(), on=keyboard)
     assert await store.subscriptions.sectors_of(3001) == frozenset()
 
 
@@ -377,7 +378,7 @@ async def test_a_thousand_concurrent_taps_end_consistent(
     shown = {c.user_id: (await c.send("/subscribe")).last for c in clients}
     sectors = ["food_retail", "industry", "agriculture", "it", "regions"]
     taps = [
-        c.press(f"b1:{sectors[i % 5]}:0", on=shown[c.user_id])
+        c.press(SubscribeCb(sector_id=sectors[i % 5]).pack(), on=shown[c.user_id])
         for c in clients
         for i in range(10)  # 10 taps each: every sector twice → back to nothing
     ]
@@ -386,7 +387,7 @@ async def test_a_thousand_concurrent_taps_end_consistent(
     for client in clients:
         assert await store.subscriptions.sectors_of(client.user_id) == frozenset()
     # And an odd number of taps leaves each subscribed.
-    await asyncio.gather(*[c.press("b1:it:0", on=shown[c.user_id]) for c in clients])
+    await asyncio.gather(*[c.press(SubscribeCb(sector_id="it").pack(), on=shown[c.user_id]) for c in clients])
     async with store.db.conn.execute("SELECT count(*) FROM subscriptions WHERE sector_id = 'it'") as cursor:
         assert (await cursor.fetchone())[0] == 100  # type: ignore[index]
 
@@ -422,3 +423,34 @@ def test_publish_file_from_the_command_line(tmp_path: Path) -> None:
     done = publish('sector = "space"\noriginal = "ru"\n[text]\nru = "Новость"\n')
     assert done.returncode == 1
     assert "update.toml, field 'sector': unknown sector 'space'" in done.stderr
+
+
+async def test_a_published_update_is_searchable_at_once_and_after_a_reload(
+    make_client: Callable[..., BotClient], store: Store
+) -> None:
+    admin = make_client("en", user_id=ADMIN_ID)
+    await admin.send("/publish agriculture Belarusian seed potatoes reach Pavlodar farms")
+    reader = make_client("ru", user_id=9301)
+    card = (await reader.send("seed potatoes Pavlodar")).last
+    assert "Belarusian seed potatoes reach Pavlodar farms" in card.text  # the agriculture card lists it
+    assert "🔔" in " ".join(card.button_texts)
+    from tests.conftest import DATA
+
+    await store.load_data(DATA, force=True)
+    again = (await reader.send("potatoes Pavlodar")).last
+    assert "Belarusian seed potatoes reach Pavlodar farms" in again.text
+
+
+async def test_a_stale_card_cannot_undo_a_subscription(
+    make_client: Callable[..., BotClient], store: Store
+) -> None:
+    client = make_client("en", user_id=9401)
+    stale = (await client.send("/start sector_it")).last  # shows "Subscribe"
+    await client.send("/subscribe it")
+    await client.click(stale, "🔔 Subscribe")
+    assert await store.subscriptions.sectors_of(9401) == {"it"}
+    fresh = (await client.send("/start sector_it")).last
+    assert "🔕 Unsubscribe" in fresh.button_texts
+    await client.click(fresh, "🔕 Unsubscribe")
+    await client.click(fresh, "🔕 Unsubscribe")  # twice: still just unsubscribed
+    assert await store.subscriptions.sectors_of(9401) == frozenset()

@@ -1,4 +1,5 @@
-"""The routers in the order they are asked; the catch-all fallback comes last.
+"""The routers in the order they are asked; free-text search after the commands, the
+fallback for unknown commands and callbacks last.
 
 Each module builds its router in ``create_router()`` (a router can belong to one Dispatcher
 only, and tests build many).
@@ -13,7 +14,9 @@ from bot.handlers import (
     chart,
     errors,
     fallback,
+    inline,
     language,
+    search,
     sectors,
     sources,
     start,
@@ -33,5 +36,7 @@ def routers() -> list[Router]:
         sources.create_router(),
         language.create_router(),
         subscriptions.create_router(),
-        fallback.create_router(),  # must stay last: it answers everything
+        inline.create_router(),
+        search.create_router(),  # free text: after every command
+        fallback.create_router(),  # must stay last: unknown commands and callbacks
     ]

@@ -1,4 +1,5 @@
-"""Last in line: anything no other router took."""
+"""Last in line: unknown commands and callbacks no other router took. (Free text is a
+question: :mod:`bot.handlers.search` answers it.)"""
 
 from __future__ import annotations
 
@@ -7,16 +8,12 @@ from aiogram.enums import ChatType
 from aiogram.types import CallbackQuery, Message
 
 from bot.handlers import screens
-from bot.views.menu import render_fallback, render_outdated_button, render_unknown_command
+from bot.views.menu import render_outdated_button, render_unknown_command
 
 
 async def unknown_command(message: Message) -> None:
     command = (message.text or "").split(maxsplit=1)[0]
     await screens.answer(message, render_unknown_command(command))
-
-
-async def anything_else(message: Message) -> None:
-    await screens.answer(message, render_fallback())
 
 
 async def outdated_button(callback: CallbackQuery) -> None:
@@ -29,6 +26,5 @@ def create_router() -> Router:
     # In groups the bot speaks only when addressed by one of its own commands.
     private = F.chat.type == ChatType.PRIVATE
     router.message.register(unknown_command, private, F.text.startswith("/"))
-    router.message.register(anything_else, private)
     router.callback_query.register(outdated_button)
     return router

@@ -7,29 +7,37 @@ and the 2024 button render through one path.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
 
+from bot.domain.models import ALL_SECTORS, Flow
 from bot.domain.trade import headline_period, parse_period, resolve_period
+from bot.search.model import Intent, Target, TargetKind
 from bot.store.repo import Store
+from bot.store.subscriptions import published_update_id
 from bot.views.chart import TurnoverChart, turnover_chart
 from bot.views.common import Rendered
+from bot.views.search import focus_flows, render_topic_card, target_label
 from bot.views.sectors import render_sector_card, render_sector_list, render_unknown_sector
-from bot.views.sources import render_sources
+from bot.views.sources import PAGE_SIZE, render_sources
 from bot.views.turnover import render_no_data, render_turnover, render_unknown_period
 
 log = logging.getLogger(__name__)
 
 
-async def turnover_screen(store: Store, locale: str, query: str | None = None) -> Rendered:
-    """The latest period by default; ``query`` is what the reader typed after /turnover."""
+async def turnover_screen(
+    store: Store, locale: str, query: str | None = None, focus: Sequence[Flow] = ()
+) -> Rendered:
+    """The latest period by default; ``query`` is what the reader typed after /turnover;
+    ``focus`` the flows a question asked about, shown first."""
     coverage = await store.trade.coverage()
     headline = headline_period(coverage)
     if headline is None:
         return render_no_data()
     if not query:
-        return render_turnover(await store.trade.report(headline, locale), locale)
+        return render_turnover(await store.trade.report(headline, locale), locale, focus)
     periods = tuple(sorted(coverage, reverse=True))
     try:
         requested = parse_period(query)
@@ -38,7 +46,7 @@ async def turnover_screen(store: Store, locale: str, query: str | None = None) -
     found = resolve_period(requested, coverage)
     if found is None:
         return render_unknown_period(query, periods, locale, parsed=True)
-    return render_turnover(await store.trade.report(found, locale), locale)
+    return render_turnover(await store.trade.report(found, locale), locale, focus)
 
 
 async def sectors_screen(store: Store, locale: str) -> Rendered:
@@ -54,8 +62,61 @@ async def sector_screen(store: Store, locale: str, sector_id: str, chat_id: int 
     return render_sector_card(card, locale, subscribed=subscribed)
 
 
-async def sources_screen(store: Store, locale: str, page: int = 0) -> Rendered:
-    return render_sources(await store.sources.all(), page, locale)
+async def sources_screen(store: Store, locale: str, page: int = 0, source_id: str | None = None) -> Rendered:
+    """Page ``page`` of the sources, or the page listing ``source_id``."""
+    sources = await store.sources.all()
+    if source_id is not None:
+        ids = [source.id for source in sources]
+        page = ids.index(source_id) // PAGE_SIZE if source_id in ids else 0
+    return render_sources(sources, page, locale)
+
+
+async def topic_screen(store: Store, locale: str, topic_id: str) -> Rendered | None:
+    topic = await store.sectors.topic(topic_id, locale)
+    if topic is None:
+        return None
+    sector = await store.sectors.get(topic.sector_id, locale)
+    if sector is None:
+        return None
+    return render_topic_card(topic, sector, await store.sources.by_ids(topic.source_ids), locale)
+
+
+async def target_screen(
+    store: Store, locale: str, target: Target, period: str | None = None, chat_id: int | None = None
+) -> Rendered:
+    """The screen that answers a search target, exactly as its command shows it; ``period``
+    (a key) for the trade figures; ``chat_id`` for the subscribe button of a sector card. A
+    published update opens its sector's card, where it is listed. A target gone since (a topic
+    removed) shows the sectors."""
+    intent = target.flow_intent
+    if intent is not None:
+        return await turnover_screen(store, locale, target.period or period, focus_flows(intent))
+    if target.kind is TargetKind.INTENT and target.id == Intent.SOURCES:
+        return await sources_screen(store, locale)
+    if target.kind is TargetKind.SOURCE:
+        return await sources_screen(store, locale, source_id=target.id)
+    if target.kind is TargetKind.SECTOR:
+        return await sector_screen(store, locale, target.id, chat_id)
+    if target.kind is TargetKind.TOPIC and (update_id := published_update_id(target.id)) is not None:
+        sector_id = await store.updates.sector_of(update_id)
+        if sector_id is not None and sector_id != ALL_SECTORS:
+            return await sector_screen(store, locale, sector_id, chat_id)
+    elif target.kind is TargetKind.TOPIC:
+        screen = await topic_screen(store, locale, target.id)
+        if screen is not None:
+            return screen
+    return await sectors_screen(store, locale)
+
+
+async def target_labels(store: Store, locale: str, targets: Sequence[Target]) -> list[tuple[Target, str]]:
+    """Each target with its label in ``locale`` (suggestion buttons, inline results)."""
+    names = await store.search.titles(targets, locale)
+    for target in targets:
+        if target.kind is TargetKind.SECTOR:
+            sector = await store.sectors.get(target.id, locale)
+            if sector is not None:
+                names[target] = f"{sector.emoji} {sector.name}"
+    return [(target, target_label(target, names, locale)) for target in targets]
 
 
 async def chart_screen(store: Store, locale: str) -> TurnoverChart | None:

@@ -77,7 +77,14 @@ async def toggle(callback: CallbackQuery, callback_data: SubscribeCb, store: Sto
         await screens.edit(callback, render_toggles(sectors, frozenset()))
         return
     chat_id = callback.message.chat.id if callback.message else callback.from_user.id
-    now_on = await store.subscriptions.toggle(chat_id, callback.from_user.id, locale, sector_id)
+    if callback_data.on is None:
+        now_on = await store.subscriptions.toggle(chat_id, callback.from_user.id, locale, sector_id)
+    elif callback_data.on:
+        await store.subscriptions.subscribe(chat_id, callback.from_user.id, locale, [sector_id])
+        now_on = True
+    else:
+        await store.subscriptions.unsubscribe(chat_id, [sector_id])
+        now_on = False
     name = next((f"{s.emoji} {s.name}" for s in sectors if s.id == sector_id), None)
     await callback.answer(render_subscribed_alert(now_on, name))
     if callback_data.card:

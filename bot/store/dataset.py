@@ -25,8 +25,9 @@ from pydantic import (
 )
 
 from bot.domain.models import LOCALES, Bound, Flow, Period, Reporter, Status
+from bot.search.model import Direction, Intent
 
-FILES = ("sources.toml", "sectors.toml", "trade.toml", "topics.toml")
+FILES = ("sources.toml", "sectors.toml", "trade.toml", "topics.toml", "concepts.toml")
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
 _SECTOR_ID_RE = re.compile(r"^[a-z0-9_]{1,24}$")  # must fit deep links and callback data
@@ -161,11 +162,87 @@ class TopicEntry(_Entry):
     sources: list[Id] = Field(min_length=1)
 
 
+_CONCEPT_ROLES = ("stopword", "neutral", "figures")
+_TARGET_KINDS = ("intent", "sector", "topic")
+
+
+def _check_target(value: str | None) -> str | None:
+    """``intent:<intent>``, ``sector:<id>`` or ``topic:<id>``; ids are checked against the
+    other files once they are all read."""
+    if value is None:
+        return None
+    kind, sep, item = value.partition(":")
+    if not sep or kind not in _TARGET_KINDS or not item:
+        raise ValueError("expected intent:<name>, sector:<id> or topic:<id>")
+    if kind == "intent":
+        try:
+            Intent(item)
+        except ValueError:
+            names = ", ".join(intent.value for intent in Intent)
+            raise ValueError(f"unknown intent '{item}' (one of {names})") from None
+    return value
+
+
+TargetText = Annotated[str | None, AfterValidator(_check_target)]
+Term = Annotated[str, Field(min_length=1, max_length=80)]
+
+
+class ConceptTerms(_Entry):
+    """Words and phrases per language; a language may have none, the concept not."""
+
+    ru: list[Term] = Field(default_factory=list)
+    en: list[Term] = Field(default_factory=list)
+    kk: list[Term] = Field(default_factory=list)
+    be: list[Term] = Field(default_factory=list)
+
+    def items(self) -> list[tuple[str, str]]:
+        return [(locale, term) for locale in LOCALES for term in getattr(self, locale)]
+
+
+class ConceptEntry(_Entry):
+    id: Id
+    target: str | None = None
+    by_to_kz: TargetText = None
+    kz_to_by: TargetText = None
+    direction: Direction | None = None
+    match: Literal["stem", "exact"] = "stem"
+    terms: ConceptTerms
+
+    @field_validator("target")
+    @classmethod
+    def _target(cls, value: str | None) -> str | None:
+        if value is None or value in _CONCEPT_ROLES:
+            return value
+        try:
+            return _check_target(value)
+        except ValueError as exc:
+            raise ValueError(f"{exc}, or one of {', '.join(_CONCEPT_ROLES)}") from None
+
+    @model_validator(mode="after")
+    def _one_part(self) -> ConceptEntry:
+        points = self.target is not None or self.by_to_kz is not None or self.kz_to_by is not None
+        if self.direction is not None and points:
+            raise ValueError("a direction marker has no target, by_to_kz or kz_to_by")
+        if self.direction is None and not points:
+            raise ValueError("a concept needs a target (or by_to_kz/kz_to_by, or a direction)")
+        if self.target in _CONCEPT_ROLES and (self.by_to_kz or self.kz_to_by):
+            raise ValueError(f"'{self.target}' words point nowhere: drop by_to_kz/kz_to_by")
+        if not self.terms.items():
+            raise ValueError("a concept needs at least one term")
+        return self
+
+    def targets(self) -> list[tuple[str, str]]:
+        """(field, target) for every target the concept names."""
+        named = [("target", self.target), ("by_to_kz", self.by_to_kz), ("kz_to_by", self.kz_to_by)]
+        return [(name, value) for name, value in named if value and value not in _CONCEPT_ROLES]
+
+
 class Dataset(BaseModel):
     sources: list[SourceEntry]
     sectors: list[SectorEntry]
     figures: list[FigureEntry]
     topics: list[TopicEntry]
+    concepts: list[ConceptEntry]
     fingerprint: str
 
 
@@ -174,6 +251,7 @@ _SECTIONS: dict[str, tuple[str, type[_Entry]]] = {
     "sectors.toml": ("sector", SectorEntry),
     "trade.toml": ("figure", FigureEntry),
     "topics.toml": ("topic", TopicEntry),
+    "concepts.toml": ("concept", ConceptEntry),
 }
 
 
@@ -236,6 +314,7 @@ def load_dataset(directory: Path) -> Dataset:
     sectors: list[SectorEntry] = _read_section(directory, "sectors.toml")
     figures: list[FigureEntry] = _read_section(directory, "trade.toml")
     topics: list[TopicEntry] = _read_section(directory, "topics.toml")
+    concepts: list[ConceptEntry] = _read_section(directory, "concepts.toml")
 
     def unique(items: list[Any], name: str, table: str) -> set[str]:
         seen: set[str] = set()
@@ -248,7 +327,8 @@ def load_dataset(directory: Path) -> Dataset:
 
     source_ids = unique(sources, "sources.toml", "source")
     sector_ids = unique(sectors, "sectors.toml", "sector")
-    unique(topics, "topics.toml", "topic")
+    topic_ids = unique(topics, "topics.toml", "topic")
+    unique(concepts, "concepts.toml", "concept")
 
     def check_sources(items: list[Any], name: str, table: str) -> None:
         for index, item in enumerate(items):
@@ -266,11 +346,21 @@ def load_dataset(directory: Path) -> Dataset:
             label = _entry_label("topic", index, {"id": topic.id})
             raise DatasetError(path, label, "sector", f"unknown sector '{topic.sector}'")
 
+    known = {"sector": sector_ids, "topic": topic_ids}
+    for index, concept in enumerate(concepts):
+        for field, target in concept.targets():
+            kind, _sep, item = target.partition(":")
+            if kind in known and item not in known[kind]:
+                path = (directory / "concepts.toml").as_posix()
+                label = _entry_label("concept", index, {"id": concept.id})
+                raise DatasetError(path, label, field, f"unknown {kind} '{item}'")
+
     return Dataset(
         sources=sources,
         sectors=sectors,
         figures=figures,
         topics=topics,
+        concepts=concepts,
         fingerprint=fingerprint(directory),
     )
 

@@ -28,6 +28,7 @@ from bot.domain.models import (
 from bot.store.charts import ChartRepo
 from bot.store.dataset import Dataset, fingerprint, load_dataset
 from bot.store.db import Database
+from bot.store.search import SearchRepo, rebuild_index
 from bot.store.subscriptions import DeliveryRepo, SubscriptionRepo, UpdateRepo
 
 log = logging.getLogger(__name__)
@@ -189,6 +190,30 @@ class SectorRepo:
             for row in rows
         )
 
+    async def topic(self, topic_id: str, locale: str) -> Topic | None:
+        sql = """
+            SELECT t.id, t.sector_id, t.status, t.date, x.title, x.body,
+                   (SELECT group_concat(source_id, ' ') FROM
+                       (SELECT source_id FROM topic_sources s
+                        WHERE s.topic_id = t.id ORDER BY s.position)) AS source_ids
+            FROM topics t
+            JOIN topic_texts x ON x.topic_id = t.id AND x.locale = ?
+            WHERE t.id = ?
+        """
+        async with self._db.conn.execute(sql, (locale, topic_id)) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        return Topic(
+            id=row["id"],
+            sector_id=row["sector_id"],
+            status=Status(row["status"]),
+            date=row["date"],
+            title=row["title"],
+            text=row["body"],
+            source_ids=tuple((row["source_ids"] or "").split()),
+        )
+
     async def card(self, sector_id: str, locale: str) -> SectorCard | None:
         sector = await self.get(sector_id, locale)
         if sector is None:
@@ -249,6 +274,8 @@ class Store:
         self.deliveries = DeliveryRepo(db)
         self.sectors.updates = self.updates
         self.charts = ChartRepo(db)
+        self.search = SearchRepo(db)
+        self.updates.search = self.search
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
@@ -274,17 +301,24 @@ class Store:
         Returns whether anything was loaded. Raises :class:`~bot.store.dataset.DatasetError`
         with the database untouched when a file is malformed.
         """
-        if not force and await self.data_fingerprint() == fingerprint(directory):
+        if (
+            not force
+            and await self.data_fingerprint() == fingerprint(directory)
+            and await self.search.indexed()
+        ):
             return False
         dataset = load_dataset(directory)
         async with self.db.transaction() as conn:
             await _replace_dataset(conn, dataset)
+        await self.search.refresh()
+        await self.updates.reindex()  # the rebuild kept only the data files' items
         log.info(
-            "dataset loaded: %d sources, %d sectors, %d figures, %d topics",
+            "dataset loaded: %d sources, %d sectors, %d figures, %d topics, %d concepts",
             len(dataset.sources),
             len(dataset.sectors),
             len(dataset.figures),
             len(dataset.topics),
+            len(dataset.concepts),
         )
         return True
 
@@ -360,6 +394,7 @@ async def _replace_dataset(conn: aiosqlite.Connection, dataset: Dataset) -> None
         "INSERT INTO topic_sources (topic_id, source_id, position) VALUES (?, ?, ?)",
         [(t.id, sid, pos) for t in dataset.topics for pos, sid in enumerate(_ordered_unique(t.sources))],
     )
+    await rebuild_index(conn, dataset)
     await conn.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (_DATA_FINGERPRINT, dataset.fingerprint),

@@ -5,11 +5,15 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import aiosqlite
 
 from bot.domain.models import ALL_SECTORS, LOCALES, Delivery, DeliveryState, SectorUpdate
 from bot.store.db import Database
+
+if TYPE_CHECKING:
+    from bot.store.search import SearchRepo
 
 _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
@@ -129,9 +133,52 @@ class UpdateContent:
     original_locale: str
 
 
+UPDATE_ITEM_PREFIX = "update-"
+
+
+def published_update_id(item_id: str) -> int | None:
+    """The update a search item stands for (``update-7`` → 7), or None for a dataset topic."""
+    number = item_id.removeprefix(UPDATE_ITEM_PREFIX)
+    return int(number) if number != item_id and number.isdigit() else None
+
+
 class UpdateRepo:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self.search: SearchRepo | None = None  # set by Store: updates are searchable at once
+
+    async def _index(
+        self, conn: aiosqlite.Connection | None, update_id: int, sector_id: str, texts: Mapping[str, str]
+    ) -> None:
+        if self.search is None:
+            return
+        await self.search.index_item(
+            "topic",
+            f"{UPDATE_ITEM_PREFIX}{update_id}",
+            {locale: (body[:80], body) for locale, body in texts.items()},
+            parent=None if sector_id == ALL_SECTORS else f"sector:{sector_id}",
+            conn=conn,
+        )
+
+    async def reindex(self) -> int:
+        """Put every published update back into the search index (after a data load rebuilt
+        it from the data files); returns how many."""
+        sql = "SELECT u.id, u.sector_id, t.locale, t.body FROM updates u JOIN update_texts t ON t.update_id = u.id"
+        async with self._db.conn.execute(sql) as cursor:
+            rows = await cursor.fetchall()
+        updates: dict[tuple[int, str], dict[str, str]] = {}
+        for update_id, sector_id, locale, body in rows:
+            updates.setdefault((update_id, sector_id), {})[locale] = body
+        for (update_id, sector_id), texts in updates.items():
+            await self._index(None, update_id, sector_id, texts)
+        return len(updates)
+
+    async def sector_of(self, update_id: int) -> str | None:
+        async with self._db.conn.execute(
+            "SELECT sector_id FROM updates WHERE id = ?", (update_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return str(row[0]) if row else None
 
     async def publish(
         self, sector_id: str, texts: Mapping[str, str], original_locale: str, author_id: int | None
@@ -155,6 +202,7 @@ class UpdateRepo:
                 "INSERT INTO update_texts (update_id, locale, body) VALUES (?, ?, ?)",
                 [(update_id, locale, body) for locale, body in texts.items()],
             )
+            await self._index(conn, int(update_id or 0), sector_id, texts)
             params: tuple[str, ...] = ()
             if sector_id == ALL_SECTORS:
                 where = "1 = 1"

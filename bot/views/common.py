@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.models import Reporter, Source, Status
@@ -44,6 +44,12 @@ class Rendered:
 
     text: str
     markup: InlineKeyboardMarkup | None = None
+
+
+def share_button(query: str) -> InlineKeyboardButton:
+    """Opens the chat picker with ``@bot query`` typed (inline mode): the card goes to any
+    chat, sources and all."""
+    return InlineKeyboardButton(text=_("📤 Share"), switch_inline_query=query[:256])
 
 
 def cite(source_ids: Sequence[str], numbering: dict[str, int]) -> str:

@@ -116,13 +116,6 @@ def render_language_set(locale: LocaleChoice) -> Rendered:
     return Rendered(text, main_menu())
 
 
-def render_fallback() -> Rendered:
-    return Rendered(
-        _("🤔 I don't understand free text yet. Use the menu below or see /help for the commands."),
-        main_menu(),
-    )
-
-
 def render_unknown_command(command: str) -> Rendered:
     shown = quote(command[:64])
     return Rendered(_("Unknown command {command}. See /help.").format(command=shown), main_menu())

@@ -18,6 +18,7 @@ from bot.views.common import (
     italic,
     numbering,
     quote,
+    share_button,
     sources_block,
     status_label,
 )
@@ -78,13 +79,18 @@ def _card_text(card: SectorCard, shown: int, locale: str) -> str:
     return "\n\n".join(parts)
 
 
-def sector_card_keyboard(sector_id: str, subscribed: bool) -> InlineKeyboardMarkup:
+def sector_card_keyboard(
+    sector_id: str, subscribed: bool, share_query: str | None = None
+) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     label = _("🔕 Unsubscribe") if subscribed else _("🔔 Subscribe")
-    builder.button(text=label, callback_data=SubscribeCb(sector_id=sector_id, card=True))
+    builder.button(text=label, callback_data=SubscribeCb(sector_id=sector_id, card=True, on=not subscribed))
     builder.button(text=_("◀️ All sectors"), callback_data=SectorCb(sector_id=""))
     builder.button(text=_("📊 Turnover"), callback_data=MenuCb(action=MenuAction.TURNOVER))
     builder.adjust(1, 2)
+    if share_query:
+        # @bot <sector name> in any chat: the same card, ready to send (inline mode).
+        builder.row(share_button(share_query))
     return builder.as_markup()
 
 
@@ -95,7 +101,7 @@ def render_sector_card(card: SectorCard, locale: str, *, subscribed: bool = Fals
     while len(text) > SAFE_LIMIT and shown > 1:
         shown -= 1
         text = _card_text(card, shown, locale)
-    return Rendered(text, sector_card_keyboard(card.sector.id, subscribed))
+    return Rendered(text, sector_card_keyboard(card.sector.id, subscribed, card.sector.name))
 
 
 def render_unknown_sector(sector_id: str, sectors: tuple[Sector, ...]) -> Rendered:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
@@ -22,6 +23,7 @@ from bot.views.common import (
     numbering,
     quote,
     reporter_label,
+    share_button,
     sources_block,
 )
 
@@ -67,6 +69,13 @@ def short_period(period: Period, locale: str) -> str:
     return format_interval(start, end, "yMMM", locale=locale)
 
 
+def share_query(period: Period | None) -> str:
+    """What the Share button types after @bot: "turnover 2024" in the reader's language."""
+    if period is None:
+        return _("turnover")
+    return _("turnover {period}").format(period=period.key)
+
+
 def period_keyboard(periods: tuple[Period, ...], current: Period | None, locale: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for period in periods:
@@ -80,10 +89,12 @@ def period_keyboard(periods: tuple[Period, ...], current: Period | None, locale:
         InlineKeyboardButton(text=_("🏭 Sectors"), callback_data=MenuCb(action=MenuAction.SECTORS).pack()),
         InlineKeyboardButton(text=_("📚 Sources"), callback_data=MenuCb(action=MenuAction.SOURCES).pack()),
     )
+    builder.row(share_button(share_query(current)))
     return builder.as_markup()
 
 
-def render_turnover(report: PeriodReport, locale: str) -> Rendered:
+def render_turnover(report: PeriodReport, locale: str, focus: Sequence[Flow] = ()) -> Rendered:
+    """The card for one period; the flows in ``focus`` (what the reader asked about) first."""
     numbers = numbering(report.sources)
     lines = [
         bold(_("📊 Belarus–Kazakhstan trade")),
@@ -93,6 +104,14 @@ def render_turnover(report: PeriodReport, locale: str) -> Rendered:
     computed = derived_balances(report.figures)
     if computed and Flow.BALANCE not in grouped:
         grouped[Flow.BALANCE] = []
+    if focus:
+        missing = [flow for flow in focus if flow not in grouped]
+        if missing:
+            asked = ", ".join(flow_title(flow) for flow in missing)
+            note = _("The sources give no figure for “{flow}” in this period; here is what they do give.")
+            lines += ["", italic(note.format(flow=asked))]
+        first = [flow for flow in focus if flow in grouped]
+        grouped = {flow: grouped[flow] for flow in [*first, *(f for f in grouped if f not in first)]}
     for flow, figures in grouped.items():
         lines += ["", bold(flow_title(flow))]
         lines += [_figure_line(f, numbers, locale, derived=False) for f in figures]

@@ -1,0 +1,68 @@
+"""Free text in private chats: questions in people's own words, in any of the four languages.
+
+The answer is the screen the matching command shows (/turnover with the asked flow first,
+a sector card, a topic card, /sources), in the reader's language whatever the question's.
+When nothing matches with confidence the reader is told so and offered the closest items.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.types import CallbackQuery, Message
+
+from bot.callbacks import SearchCb
+from bot.handlers import screens
+from bot.search.model import Decision, Target
+from bot.store.repo import Store
+from bot.views.common import Rendered
+from bot.views.search import render_not_sure, render_text_only
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION = 512  # characters of a message the search reads
+
+
+async def answer_screen(
+    store: Store, locale: str, decision: Decision, chat_id: int | None = None
+) -> Rendered:
+    if decision.target is not None:
+        return await screens.target_screen(store, locale, decision.target, decision.period, chat_id)
+    return render_not_sure(await screens.target_labels(store, locale, decision.suggestions[:3]))
+
+
+async def ask(message: Message, store: Store, locale: str) -> None:
+    decision = await store.search.ask((message.text or "")[:MAX_QUESTION])
+    # The decision, not the question: people's messages stay out of the log.
+    log.debug(
+        "search: %s (confidence %.2f, suggestions %s)",
+        decision.target or "not sure",
+        decision.confidence,
+        ", ".join(map(str, decision.suggestions)) or "none",
+    )
+    await screens.answer(message, await answer_screen(store, locale, decision, message.chat.id))
+
+
+async def open_suggestion(
+    callback: CallbackQuery, callback_data: SearchCb, store: Store, locale: str
+) -> None:
+    await callback.answer()
+    target = Target(callback_data.kind, callback_data.item)
+    chat_id = callback.message.chat.id if callback.message else callback.from_user.id
+    await screens.edit(callback, await screens.target_screen(store, locale, target, chat_id=chat_id))
+
+
+async def not_text(message: Message) -> None:
+    await screens.answer(message, render_text_only())
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    # In groups the bot speaks only when addressed by one of its own commands.
+    private = F.chat.type == ChatType.PRIVATE
+    router.message.register(ask, private, F.text, ~F.text.startswith("/"))
+    router.message.register(not_text, private, ~F.text)
+    router.callback_query.register(open_suggestion, SearchCb.filter())
+    return router

@@ -1,0 +1,181 @@
+"""The labelled questions of ``tests/questions/``, asked through the production Dispatcher.
+
+Each reply is read back the way the reader sees it (the card's heading, the flow shown first,
+the period, the sector or topic title) and compared with the label. At least 95 % must land
+in every language, and no nonsense line may get a confident answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import unescape
+from pathlib import Path
+
+import pytest
+from aiogram.utils.i18n import I18n
+
+from bot.domain.models import Flow
+from bot.offline import BotClient, Reply
+from bot.store.repo import Store
+from bot.views import format as fmt
+from bot.views.common import bold, quote
+from tests.conftest import LOCALES
+
+QUESTIONS = Path(__file__).parent / "questions"
+REQUIRED = 0.95
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Case:
+    language: str  # of the question (the file)
+    ui: str  # the asker's interface language
+    question: str
+    expected: str
+    line: int
+
+
+def load_cases() -> list[Case]:
+    cases = []
+    for language in LOCALES:
+        ui = language
+        path = QUESTIONS / f"{language}.txt"
+        for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("@ui "):
+                ui = line.split()[1]
+                assert ui in LOCALES, f"{path.name}:{number}: unknown interface language {ui!r}"
+                continue
+            expected, sep, question = (part.strip() for part in line.partition("|"))
+            assert sep and expected and question, f"{path.name}:{number}: expected 'label | question'"
+            cases.append(Case(language, ui, question, expected, number))
+    return cases
+
+
+def plain(html: str) -> str:
+    return unescape(_TAG_RE.sub("", html)).strip()
+
+
+class Reader:
+    """Tells from a reply what the bot answered, as the reader would."""
+
+    def __init__(self, store: Store, i18n: I18n) -> None:
+        self.store = store
+        self.i18n = i18n
+
+    def tr(self, locale: str, msgid: str) -> str:
+        return self.i18n.gettext(msgid, locale=locale)
+
+    async def answered(self, reply: Reply, locale: str) -> tuple[str, str | None]:
+        """(label, period key or None) of what ``reply`` shows."""
+        text = reply.text
+        with self.i18n.use_locale(locale):
+            not_sure = (
+                self.tr(locale, "🤔 I'm not sure what you mean. Is it one of these?"),
+                self.tr(
+                    locale,
+                    "🤔 I'm not sure what you mean. I answer questions about trade between Belarus and "
+                    "Kazakhstan: turnover, exports, the balance, sectors and projects such as Magnum. "
+                    "See /help.",
+                ),
+            )
+            if text.startswith(not_sure):
+                return "none", None
+            if text.startswith(bold(self.tr(locale, "📊 Belarus–Kazakhstan trade"))):
+                return await self._figures(text, locale)
+            if text.startswith(bold(self.tr(locale, "📚 Sources"))):
+                return "sources", None
+            for sector in await self.store.sectors.all(locale):
+                if text.startswith(f"{quote(sector.emoji)} {bold(sector.name)}"):
+                    return f"sector:{sector.id}", None
+                for topic in await self.store.sectors.topics(sector.id, locale):
+                    if text.startswith(f"{quote(sector.emoji)} {quote(sector.name)}\n{bold(topic.title)}"):
+                        return f"topic:{topic.id}", None
+        return f"? {plain(text)[:60]!r}", None
+
+    async def _figures(self, text: str, locale: str) -> tuple[str, str | None]:
+        lines = text.split("\n")
+        period_shown = plain(lines[1])
+        period = next(
+            (p.key for p in await self.store.trade.periods() if fmt.period(p, locale) == period_shown), None
+        )
+        titles = {
+            bold(self.tr(locale, "Trade turnover")): Flow.TURNOVER,
+            bold(self.tr(locale, "Exports Belarus → Kazakhstan")): Flow.EXPORT_BY_TO_KZ,
+            bold(self.tr(locale, "Exports Kazakhstan → Belarus")): Flow.EXPORT_KZ_TO_BY,
+            bold(self.tr(locale, "Balance")): Flow.BALANCE,
+        }
+        shown = [titles[line] for line in lines if line in titles]
+        first = shown[0] if shown else None
+        second = shown[1] if len(shown) > 1 else None
+        if first is Flow.EXPORT_BY_TO_KZ and second is Flow.EXPORT_KZ_TO_BY:
+            return "export", period
+        labels = {
+            Flow.TURNOVER: "turnover",
+            Flow.EXPORT_BY_TO_KZ: "export_by_to_kz",
+            Flow.EXPORT_KZ_TO_BY: "export_kz_to_by",
+            Flow.BALANCE: "balance",
+        }
+        return labels[first] if first else "turnover", period
+
+
+def lands(expected: str, label: str, period: str | None) -> bool:
+    want, _sep, want_period = expected.partition("@")
+    return label == want and (not want_period or period == want_period)
+
+
+def test_the_labelled_set_is_big_enough() -> None:
+    cases = load_cases()
+    per_language = Counter(case.language for case in cases)
+    assert len(cases) >= 200, len(cases)
+    assert all(per_language[lang] >= 50 for lang in LOCALES), per_language
+    assert sum(case.expected == "none" for case in cases) >= 20, "too few nonsense lines"
+
+
+async def test_questions_land_on_the_expected_answer(
+    make_client: Callable[..., BotClient],
+    store: Store,
+    i18n: I18n,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    cases = load_cases()
+    reader = Reader(store, i18n)
+    hits: Counter[str] = Counter()
+    totals: Counter[str] = Counter()
+    misses: list[str] = []
+    confident_nonsense: list[str] = []
+    caplog.set_level(logging.DEBUG, logger="bot.handlers.search")
+    for case in cases:
+        caplog.clear()
+        # One reader per question, as in a survey: one person asking 400 questions in a row
+        # would (rightly) be stopped by flood control.
+        reply = (await make_client(case.ui).send(case.question)).last
+        label, period = await reader.answered(reply, case.ui)
+        totals[case.language] += 1
+        if lands(case.expected, label, period):
+            hits[case.language] += 1
+            continue
+        decision = next((r.getMessage() for r in caplog.records if r.getMessage().startswith("search:")), "")
+        shown = f"{label}@{period}" if period else label
+        misses.append(
+            f"{case.language}.txt:{case.line} [{case.ui}] {case.question!r}: "
+            f"expected {case.expected}, shown {shown} ({decision})"
+        )
+        if case.expected == "none":
+            confident_nonsense.append(misses[-1])
+
+    report = [f"labelled questions: {sum(hits.values())}/{sum(totals.values())}"]
+    report += [f"  {lang}: {hits[lang]}/{totals[lang]} = {hits[lang] / totals[lang]:.1%}" for lang in LOCALES]
+    report += ["  missed: " + miss for miss in misses]
+    with capsys.disabled():
+        print("\n" + "\n".join(report))
+    assert not confident_nonsense, "nonsense got a confident answer:\n" + "\n".join(confident_nonsense)
+    for lang in LOCALES:
+        assert hits[lang] / totals[lang] >= REQUIRED, "\n".join(report)
