@@ -45,6 +45,16 @@ def _response_model(returning: Any) -> type[Response[Any]]:
     return model
 
 
+def _chat(chat_id: int | str | None) -> dict[str, Any]:
+    """The chat a reply went to: users have positive ids, groups negative ones."""
+    numeric = (
+        int(chat_id)
+        if isinstance(chat_id, int) or (isinstance(chat_id, str) and chat_id.lstrip("-").isdigit())
+        else 0
+    )
+    return {"id": chat_id, "type": "private" if numeric > 0 else "group"}
+
+
 class RecordingSession(BaseSession):
     """Answers every Bot API call locally, the way Telegram would, and keeps a record of it."""
 
@@ -90,7 +100,7 @@ class RecordingSession(BaseSession):
             return {
                 "message_id": message_id,
                 "date": now,
-                "chat": {"id": method.chat_id, "type": "private"},
+                "chat": _chat(method.chat_id),
                 "from": BOT_USER,
                 "text": method.text,
                 "reply_markup": markup.model_dump(mode="json", exclude_none=True) if markup else None,
@@ -100,7 +110,7 @@ class RecordingSession(BaseSession):
             return {
                 "message_id": next(self._message_ids),
                 "date": now,
-                "chat": {"id": method.chat_id, "type": "private"},
+                "chat": _chat(method.chat_id),
                 "from": BOT_USER,
                 "photo": self._photo_sizes(method.photo),
                 "caption": method.caption,

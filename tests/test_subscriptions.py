@@ -179,7 +179,7 @@ async def test_the_guided_flow_previews_and_confirms(
     preview, confirm = replies.messages
     assert "📰" in preview.text
     assert "&lt;b&gt;opens&lt;/b&gt;" in preview.text  # the admin's text is escaped, not markup
-    assert "Send it to 1 chats now?" in confirm.text
+    assert "Send it to 1 chat now?" in confirm.text
     await admin.click(confirm, "✅ Publish")
     before = len(session.requests)
     await drain(worker, store)
@@ -454,3 +454,48 @@ async def test_a_stale_card_cannot_undo_a_subscription(
     await client.click(fresh, "🔕 Unsubscribe")
     await client.click(fresh, "🔕 Unsubscribe")  # twice: still just unsubscribed
     assert await store.subscriptions.sectors_of(9401) == frozenset()
+
+
+async def test_a_migrated_group_that_already_had_the_update_queued_gets_it_once(
+    store: Store, worker: DeliveryWorker, session: RecordingSession
+) -> None:
+    old_group, supergroup = -1009005601, -1005601  # rows go out by chat id: the old group first
+    await store.subscriptions.subscribe(old_group, None, "ru", ["food_retail"])
+    await store.subscriptions.subscribe(supergroup, None, "ru", ["food_retail"])
+    await store.updates.publish("food_retail", {"ru": "Новость"}, "ru", None)
+    session.fail_next(
+        TelegramMigrateToChat(method=_method(), message="migrated", migrate_to_chat_id=supergroup),
+        api_method="sendMessage",
+    )
+    before = len(session.requests)
+    await drain(worker, store)  # ends: the old group's row is not sent again and again
+    got = delivered_to(session, before)
+    assert list(got) == [supergroup]
+    assert len(got[supergroup]) == 1
+    attempts = [m.chat_id for m in session.requests[before:] if isinstance(m, SendMessage)]
+    assert attempts == [old_group, supergroup]
+
+
+async def test_publish_takes_the_text_after_a_line_break(
+    make_client: Callable[..., BotClient], store: Store
+) -> None:
+    await make_client("en", user_id=9501).send("/subscribe it")
+    progress = (await make_client("en", user_id=ADMIN_ID).send("/publish it\nA two-line\nupdate")).last
+    assert "Update #1" in progress.text
+    content = await store.updates.content(1, "en")
+    assert content is not None
+    assert content.text == "A two-line\nupdate"
+
+
+async def test_a_language_choice_in_a_group_changes_only_the_member(
+    make_client: Callable[..., BotClient], store: Store, session: RecordingSession
+) -> None:
+    member = make_client("ru", user_id=9601)
+    await member.send("/subscribe it", chat_type="group")  # the group follows IT, in Russian
+    choice = (await member.send("/language", chat_type="group")).last
+    before = len(session.requests)
+    await member.click(choice, "English")
+    assert await store.users.locale(9601) == "en"
+    async with store.db.conn.execute("SELECT locale FROM subscribers WHERE chat_id = -9601") as cursor:
+        assert (await cursor.fetchone())[0] == "ru"  # type: ignore[index]
+    assert not [r for r in session.requests[before:] if r.__api_method__ == "setMyCommands"]

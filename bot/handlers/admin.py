@@ -71,6 +71,10 @@ async def _publish(
     await store.updates.set_progress_message(published.update_id, progress.chat.id, progress.message_id)
     if delivery is not None:
         delivery.wake()
+    # The worker may have finished before it could know where the progress is shown.
+    now = await store.deliveries.counts(published.update_id)
+    if now != counts:
+        await screens.edit_message(progress, render_progress(published.update_id, now))
 
 
 async def publish_command(
@@ -86,7 +90,8 @@ async def publish_command(
         await state.set_state(Publishing.sector)
         await screens.answer(message, render_choose_sector(sectors))
         return
-    target, _sep, text = command.args.strip().partition(" ")
+    target, *rest = command.args.strip().split(maxsplit=1)
+    text = rest[0] if rest else ""
     sector_id = ALL_SECTORS if target.lower() in {"all", "*"} else target.lower()
     known, _sector = await _sector_or_none(store, sector_id, locale)
     if not known or not text.strip():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot, Router
+from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.types import BotCommandScopeChat, CallbackQuery, Message
@@ -29,17 +30,24 @@ async def choose_language(
     chosen = callback_data.locale
     user = callback.from_user
     await store.users.set_locale(user.id, chosen.value, user.language_code)
+    # A choice in a private chat is the reader's own; in a group it is one member's, so it
+    # changes neither the group's deliveries nor the group's menu.
+    private = callback.message is None or callback.message.chat.type == ChatType.PRIVATE
     chat_id = callback.message.chat.id if callback.message else user.id
-    await store.subscriptions.set_locale(chat_id, chosen.value)  # deliveries follow the choice
+    if private:
+        await store.subscriptions.set_locale(chat_id, chosen.value)  # deliveries follow the choice
     with i18n.use_locale(chosen.value):
         await callback.answer()
         await screens.edit(callback, render_language_set(chosen))
-        try:
-            # The reader's own command menu follows their choice (chat scope wins over language_code).
-            admin = user.id in settings.admin_ids
-            await bot.set_my_commands(bot_commands(admin=admin), scope=BotCommandScopeChat(chat_id=chat_id))
-        except TelegramAPIError as exc:
-            log.warning("could not set the chat's command menu: %s", type(exc).__name__)
+        if private:
+            try:
+                # The reader's own command menu follows their choice (chat scope wins over language_code).
+                admin = user.id in settings.admin_ids
+                await bot.set_my_commands(
+                    bot_commands(admin=admin), scope=BotCommandScopeChat(chat_id=chat_id)
+                )
+            except TelegramAPIError as exc:
+                log.warning("could not set the chat's command menu: %s", type(exc).__name__)
 
 
 def create_router() -> Router:

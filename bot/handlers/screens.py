@@ -145,6 +145,15 @@ async def edit_markup(callback: CallbackQuery, markup: InlineKeyboardMarkup | No
             raise
 
 
+async def edit_message(message: Message, text: str) -> None:
+    """Replace the text of a message the bot sent, ignoring "message is not modified"."""
+    try:
+        await message.edit_text(text)
+    except TelegramBadRequest as exc:
+        if "message is not modified" not in exc.message:
+            raise
+
+
 async def edit(callback: CallbackQuery, screen: Rendered) -> None:
     """Show ``screen`` in place of the message the button was on (or anew if that is gone)."""
     message = callback.message

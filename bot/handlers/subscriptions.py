@@ -72,11 +72,11 @@ async def toggle(callback: CallbackQuery, callback_data: SubscribeCb, store: Sto
     """A ✅/▫️ toggle, or the subscribe button on a sector card."""
     sectors = await store.sectors.all(locale)
     sector_id = callback_data.sector_id
+    chat_id = callback.message.chat.id if callback.message else callback.from_user.id
     if sector_id != ALL_SECTORS and sector_id not in {s.id for s in sectors}:
         await callback.answer()
-        await screens.edit(callback, render_toggles(sectors, frozenset()))
+        await screens.edit(callback, render_toggles(sectors, await store.subscriptions.sectors_of(chat_id)))
         return
-    chat_id = callback.message.chat.id if callback.message else callback.from_user.id
     if callback_data.on is None:
         now_on = await store.subscriptions.toggle(chat_id, callback.from_user.id, locale, sector_id)
     elif callback_data.on:

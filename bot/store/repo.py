@@ -310,8 +310,8 @@ class Store:
         dataset = load_dataset(directory)
         async with self.db.transaction() as conn:
             await _replace_dataset(conn, dataset)
+            await self.updates.reindex(conn)  # the rebuild kept only the data files' items
         await self.search.refresh()
-        await self.updates.reindex()  # the rebuild kept only the data files' items
         log.info(
             "dataset loaded: %d sources, %d sectors, %d figures, %d topics, %d concepts",
             len(dataset.sources),

@@ -160,7 +160,7 @@ class UpdateRepo:
             conn=conn,
         )
 
-    async def reindex(self) -> int:
+    async def reindex(self, conn: aiosqlite.Connection | None = None) -> int:
         """Put every published update back into the search index (after a data load rebuilt
         it from the data files); returns how many."""
         sql = "SELECT u.id, u.sector_id, t.locale, t.body FROM updates u JOIN update_texts t ON t.update_id = u.id"
@@ -170,7 +170,7 @@ class UpdateRepo:
         for update_id, sector_id, locale, body in rows:
             updates.setdefault((update_id, sector_id), {})[locale] = body
         for (update_id, sector_id), texts in updates.items():
-            await self._index(None, update_id, sector_id, texts)
+            await self._index(conn, update_id, sector_id, texts)
         return len(updates)
 
     async def sector_of(self, update_id: int) -> str | None:
@@ -365,6 +365,11 @@ class DeliveryRepo:
             await conn.execute(
                 """UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ? AND state = 'pending'""",
                 (new_chat_id, old_chat_id),
+            )
+            # Rows that could not move: the new chat has the same update queued already.
+            # Left pending they would be sent to the old id again and again.
+            await conn.execute(
+                "DELETE FROM deliveries WHERE chat_id = ? AND state = 'pending'", (old_chat_id,)
             )
 
     async def counts(self, update_id: int | None = None) -> dict[DeliveryState, int]:

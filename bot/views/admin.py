@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import PublishAction, PublishCb
@@ -41,9 +42,11 @@ def render_ask_text(sector: Sector | None) -> Rendered:
 
 
 def render_confirm(recipients: int) -> Rendered:
-    text = _("Above is the update exactly as subscribers will see it. Send it to {n} chats now?").format(
-        n=fmt.number(recipients)
-    )
+    text = ngettext(
+        "Above is the update exactly as subscribers will see it. Send it to {n} chat now?",
+        "Above is the update exactly as subscribers will see it. Send it to {n} chats now?",
+        recipients,
+    ).format(n=fmt.number(recipients))
     builder = InlineKeyboardBuilder()
     builder.button(text=_("✅ Publish"), callback_data=PublishCb(action=PublishAction.CONFIRM))
     builder.button(text=_("✖️ Cancel"), callback_data=PublishCb(action=PublishAction.CANCEL))
@@ -75,9 +78,17 @@ def render_progress(update_id: int, counts: Mapping[DeliveryState, int]) -> str:
     total = sum(counts.values())
     pending = counts.get(DeliveryState.PENDING, 0)
     head = (
-        _("📣 Update #{id}: delivering to {total} chats…")
+        ngettext(
+            "📣 Update #{id}: delivering to {total} chat…",
+            "📣 Update #{id}: delivering to {total} chats…",
+            total,
+        )
         if pending
-        else _("📣 Update #{id}: delivery finished ({total} chats).")
+        else ngettext(
+            "📣 Update #{id}: delivery finished ({total} chat).",
+            "📣 Update #{id}: delivery finished ({total} chats).",
+            total,
+        )
     ).format(id=update_id, total=fmt.number(total))
     lines = [
         bold(head),
