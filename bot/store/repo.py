@@ -163,47 +163,17 @@ class SectorRepo:
             row = await cursor.fetchone()
         return Sector(row["id"], row["emoji"], row["name"], row["summary"]) if row else None
 
-    async def topics(self, sector_id: str, locale: str) -> tuple[Topic, ...]:
-        """The sector's topics, dated ones newest first, undated ones after them in file order."""
-        sql = """
-            SELECT t.id, t.sector_id, t.status, t.date, x.title, x.body,
-                   (SELECT group_concat(source_id, ' ') FROM
-                       (SELECT source_id FROM topic_sources s
-                        WHERE s.topic_id = t.id ORDER BY s.position)) AS source_ids
-            FROM topics t
-            JOIN topic_texts x ON x.topic_id = t.id AND x.locale = ?
-            WHERE t.sector_id = ?
-            ORDER BY t.date IS NULL, t.date DESC, t.position
-        """
-        async with self._db.conn.execute(sql, (locale, sector_id)) as cursor:
-            rows = await cursor.fetchall()
-        return tuple(
-            Topic(
-                id=row["id"],
-                sector_id=row["sector_id"],
-                status=Status(row["status"]),
-                date=row["date"],
-                title=row["title"],
-                text=row["body"],
-                source_ids=tuple((row["source_ids"] or "").split()),
-            )
-            for row in rows
-        )
+    _TOPICS_SQL = """
+        SELECT t.id, t.sector_id, t.status, t.date, x.title, x.body,
+               (SELECT group_concat(source_id, ' ') FROM
+                   (SELECT source_id FROM topic_sources s
+                    WHERE s.topic_id = t.id ORDER BY s.position)) AS source_ids
+        FROM topics t
+        JOIN topic_texts x ON x.topic_id = t.id AND x.locale = ?
+    """
 
-    async def topic(self, topic_id: str, locale: str) -> Topic | None:
-        sql = """
-            SELECT t.id, t.sector_id, t.status, t.date, x.title, x.body,
-                   (SELECT group_concat(source_id, ' ') FROM
-                       (SELECT source_id FROM topic_sources s
-                        WHERE s.topic_id = t.id ORDER BY s.position)) AS source_ids
-            FROM topics t
-            JOIN topic_texts x ON x.topic_id = t.id AND x.locale = ?
-            WHERE t.id = ?
-        """
-        async with self._db.conn.execute(sql, (locale, topic_id)) as cursor:
-            row = await cursor.fetchone()
-        if row is None:
-            return None
+    @staticmethod
+    def _topic(row: aiosqlite.Row) -> Topic:
         return Topic(
             id=row["id"],
             sector_id=row["sector_id"],
@@ -213,6 +183,17 @@ class SectorRepo:
             text=row["body"],
             source_ids=tuple((row["source_ids"] or "").split()),
         )
+
+    async def topics(self, sector_id: str, locale: str) -> tuple[Topic, ...]:
+        """The sector's topics, dated ones newest first, undated ones after them in file order."""
+        sql = self._TOPICS_SQL + " WHERE t.sector_id = ? ORDER BY t.date IS NULL, t.date DESC, t.position"
+        async with self._db.conn.execute(sql, (locale, sector_id)) as cursor:
+            return tuple(self._topic(row) for row in await cursor.fetchall())
+
+    async def topic(self, topic_id: str, locale: str) -> Topic | None:
+        async with self._db.conn.execute(self._TOPICS_SQL + " WHERE t.id = ?", (locale, topic_id)) as cursor:
+            row = await cursor.fetchone()
+        return self._topic(row) if row is not None else None
 
     async def card(self, sector_id: str, locale: str) -> SectorCard | None:
         sector = await self.get(sector_id, locale)
