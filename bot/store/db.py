@@ -87,6 +87,13 @@ class Database:
                 raise
             await conn.execute("COMMIT")
 
+    async def read_committed(self, sql: str, params: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
+        """Rows as committed: waits for any transaction open on the shared connection, whose
+        uncommitted rows a plain read would see (the delivery worker must never send a row a
+        failing COMMIT then takes back)."""
+        async with self._write_lock, self.conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
     async def write(self, sql: str, params: tuple[object, ...] = ()) -> int:
         """One statement as its own transaction (autocommit); returns the rows it changed.
 

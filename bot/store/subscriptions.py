@@ -304,8 +304,8 @@ class DeliveryRepo:
             SELECT id, update_id, chat_id, locale, attempts FROM deliveries
             WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?
         """
-        async with self._db.conn.execute(sql, (time.time() if now is None else now, limit)) as cursor:
-            return [Delivery(*row) for row in await cursor.fetchall()]
+        rows = await self._db.read_committed(sql, (time.time() if now is None else now, limit))
+        return [Delivery(*row) for row in rows]
 
     async def next_attempt_at(self) -> float | None:
         sql = "SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending'"
