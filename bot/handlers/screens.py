@@ -36,9 +36,9 @@ async def turnover_screen(
     headline = headline_period(coverage)
     if headline is None:
         return render_no_data()
+    periods = tuple(sorted(coverage, reverse=True))  # newest first, as the buttons show them
     if not query:
-        return render_turnover(await store.trade.report(headline, locale), locale, focus)
-    periods = tuple(sorted(coverage, reverse=True))
+        return render_turnover(await store.trade.report(headline, locale, periods), locale, focus)
     try:
         requested = parse_period(query)
     except ValueError:
@@ -46,7 +46,7 @@ async def turnover_screen(
     found = resolve_period(requested, coverage)
     if found is None:
         return render_unknown_period(query, periods, locale, parsed=True)
-    return render_turnover(await store.trade.report(found, locale), locale, focus)
+    return render_turnover(await store.trade.report(found, locale, periods), locale, focus)
 
 
 async def sectors_screen(store: Store, locale: str) -> Rendered:

@@ -7,7 +7,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import ManageSubscriptionsCb, SubscribeCb
-from bot.domain.models import ALL_SECTORS
+from bot.domain.models import ALL_SECTORS, Sector
 from bot.handlers import screens
 from bot.store.repo import Store
 from bot.views.common import Rendered
@@ -30,16 +30,25 @@ def _sector_argument(argument: str, known: set[str]) -> str | None:
     return cleaned if cleaned in known else None
 
 
+async def _sector_or_explain(
+    message: Message, argument: str, store: Store, sectors: tuple[Sector, ...]
+) -> str | None:
+    """The sector id the reader typed (``'*'`` for all); otherwise say which ones exist."""
+    sector_id = _sector_argument(argument, {s.id for s in sectors})
+    if sector_id is None:
+        followed = await store.subscriptions.sectors_of(message.chat.id)
+        await screens.answer(message, render_unknown_sector_argument(argument, sectors, followed))
+    return sector_id
+
+
 async def subscribe(message: Message, command: CommandObject, store: Store, locale: str) -> None:
     sectors = await store.sectors.all(locale)
     chat_id = message.chat.id
     if not command.args:
         await screens.answer(message, render_toggles(sectors, await store.subscriptions.sectors_of(chat_id)))
         return
-    sector_id = _sector_argument(command.args, {s.id for s in sectors})
+    sector_id = await _sector_or_explain(message, command.args, store, sectors)
     if sector_id is None:
-        followed = await store.subscriptions.sectors_of(chat_id)
-        await screens.answer(message, render_unknown_sector_argument(command.args, sectors, followed))
         return
     user_id = message.from_user.id if message.from_user else None
     await store.subscriptions.subscribe(chat_id, user_id, locale, [sector_id])
@@ -53,10 +62,8 @@ async def unsubscribe(message: Message, command: CommandObject, store: Store, lo
         removed = await store.subscriptions.unsubscribe(chat_id)
         await screens.answer(message, render_unsubscribed(sectors, None, removed))
         return
-    sector_id = _sector_argument(command.args, {s.id for s in sectors})
+    sector_id = await _sector_or_explain(message, command.args, store, sectors)
     if sector_id is None:
-        followed = await store.subscriptions.sectors_of(chat_id)
-        await screens.answer(message, render_unknown_sector_argument(command.args, sectors, followed))
         return
     removed = await store.subscriptions.unsubscribe(chat_id, [sector_id])
     await screens.answer(message, render_unsubscribed(sectors, sector_id, removed))

@@ -125,14 +125,17 @@ class TradeRepo:
             for row in rows
         )
 
-    async def report(self, period: Period, locale: str) -> PeriodReport:
+    async def report(
+        self, period: Period, locale: str, periods: tuple[Period, ...] | None = None
+    ) -> PeriodReport:
+        """``periods``: every period with data, newest first, if the caller has them already."""
         figures = await self.figures(period, locale)
         source_ids = _ordered_unique(sid for figure in figures for sid in figure.source_ids)
         return PeriodReport(
             period=period,
             figures=figures,
             sources=await self._sources.by_ids(source_ids),
-            periods=await self.periods(),
+            periods=periods if periods is not None else await self.periods(),
         )
 
 
