@@ -29,17 +29,16 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
-from pydantic import SecretStr
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bot.app import create_bot, create_dispatcher, create_i18n  # noqa: E402
-from bot.config import Settings  # noqa: E402
 from bot.domain.models import LOCALES  # noqa: E402
 from bot.handlers import screens  # noqa: E402
-from bot.offline import BotClient, RecordingSession  # noqa: E402
 from bot.store.repo import Store  # noqa: E402
+from bot.testing.client import BotClient  # noqa: E402
+from bot.testing.session import RecordingSession  # noqa: E402
+from bot.testing.settings import offline_settings  # noqa: E402
 from bot.views import chart as chart_view  # noqa: E402
 
 
@@ -95,11 +94,8 @@ def import_time() -> float:
 async def main(repeat: int) -> None:
     assert "matplotlib" not in sys.modules, "the bot must not import matplotlib before the first chart"
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(
-            _env_file=None,
-            bot_token=SecretStr("1:bench"),
-            database_path=Path(tmp) / "bench.sqlite3",
-            data_dir=REPO / "data",
+        settings = offline_settings(
+            Path(tmp) / "bench.sqlite3",
             flood_limit=10**9,  # one client sends every request: flood control would drop them
         )
         store = await Store.open(settings.database_path)

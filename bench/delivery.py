@@ -26,27 +26,21 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a file: make `bench` and `tests` importable
+if __package__ in (None, ""):  # run as a file: make `bench` and `bot` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._support import (
+from bench._support import Memory, code_version, cpu_seconds, mb, reset_own_peak
+from bot.testing.broadcast import (
     SUPERGROUP_BASE,
-    BotProcess,
-    Memory,
     Outbox,
     Population,
-    bot_env,
-    code_version,
-    cpu_seconds,
-    mb,
+    broadcast_env,
     queued,
-    reset_own_peak,
-    run_cli,
     seed,
-    wait_until_polling,
     write_update_file,
 )
-from tests.botapi_standin import BotApiStandin, FaultPlan
+from bot.testing.process import BotProcess, run_cli_async
+from bot.testing.standin import BotApiStandin, FaultPlan
 
 SCALED_SUBSCRIBERS = 1_500
 FULL_SUBSCRIBERS = 20_000
@@ -158,8 +152,8 @@ def fault_plan(args: argparse.Namespace, population: Population) -> tuple[FaultP
 async def bench(args: argparse.Namespace, workdir: Path) -> Outcome:
     started = time.monotonic()
     db_path = workdir / "bot.sqlite3"
-    env = bot_env("http://127.0.0.1:9", db_path, args.rate)
-    await run_cli(env, "db", "upgrade")
+    env = broadcast_env("http://127.0.0.1:9", db_path, args.rate)
+    await run_cli_async("db", "upgrade", env=env)
     population = seed(db_path, args.subscribers)
     plan, migrated = fault_plan(args, population)
     outcome = Outcome(args, 0, population, plan, migrated)
@@ -176,7 +170,7 @@ async def bench(args: argparse.Namespace, workdir: Path) -> Outcome:
         seed=args.seed,
     )
     await api.start()
-    env = bot_env(api.base_url, db_path, args.rate)
+    env = broadcast_env(api.base_url, db_path, args.rate)
     outbox = Outbox(db_path)
     bot: BotProcess | None = None
     marker: asyncio.Future[None] | None = None
@@ -184,12 +178,12 @@ async def bench(args: argparse.Namespace, workdir: Path) -> Outcome:
     try:
         bot = await BotProcess.start(env, workdir / "bot-1.log")
         logs.append(bot.log_path)
-        await wait_until_polling(api, bot)
+        await bot.wait_until_polling(api)
         run = Run("bot")
-        run.idle_kb = bot.memory().rss_kb
+        run.idle_kb = Memory.of(bot.pid).rss_kb
         outcome.runs.append(run)
 
-        update_id, outcome.recipients = queued(await run_cli(env, "publish", str(update_file)))
+        update_id, outcome.recipients = queued(await run_cli_async("publish", str(update_file), env=env))
         run.cpu_start = cpu_seconds(bot.pid)
         own_cpu_start = cpu_seconds()
         goal = 0.99 * (outcome.recipients - len(plan.blocked) - len(plan.not_found))
@@ -205,7 +199,7 @@ async def bench(args: argparse.Namespace, workdir: Path) -> Outcome:
             if states["pending"] == 0 and sum(states.values()) >= outcome.recipients:
                 break
             if args.kill and not killed and api.counters.sent >= outcome.recipients // 2:
-                run.peak_kb = bot.memory().peak_kb
+                run.peak_kb = Memory.of(bot.pid).peak_kb
                 run.cpu_end = cpu_seconds(bot.pid)
                 await bot.kill()
                 run.exit = "SIGKILL"
@@ -214,9 +208,9 @@ async def bench(args: argparse.Namespace, workdir: Path) -> Outcome:
                 api.consume_all()  # the next getUpdates is the new process's
                 bot = await BotProcess.start(env, workdir / "bot-2.log")
                 logs.append(bot.log_path)
-                await wait_until_polling(api, bot)
+                await bot.wait_until_polling(api)
                 run = Run("bot after the restart")
-                run.idle_kb = bot.memory().rss_kb
+                run.idle_kb = Memory.of(bot.pid).rss_kb
                 run.cpu_start = cpu_seconds(bot.pid)
                 outcome.runs.append(run)
                 continue
@@ -233,7 +227,7 @@ async def bench(args: argparse.Namespace, workdir: Path) -> Outcome:
                     file=sys.stderr,
                 )
             await asyncio.sleep(0.2)
-        run.peak_kb = bot.memory().peak_kb
+        run.peak_kb = Memory.of(bot.pid).peak_kb
         run.cpu_end = cpu_seconds(bot.pid)
         outcome.standin_cpu = cpu_seconds() - own_cpu_start
         code = await bot.stop()

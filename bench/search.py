@@ -34,7 +34,6 @@ from pathlib import Path
 
 from aiogram import Dispatcher, F, Router
 from aiogram.types import Message
-from pydantic import SecretStr
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -43,10 +42,12 @@ from bot.app import create_bot, create_dispatcher, create_i18n  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.domain.models import LOCALES, Status  # noqa: E402
 from bot.middlewares import LocaleMiddleware  # noqa: E402
-from bot.offline import BotClient, RecordingSession  # noqa: E402
 from bot.search.model import Decision, TargetKind  # noqa: E402
 from bot.search.text import words  # noqa: E402
 from bot.store.repo import Store  # noqa: E402
+from bot.testing.client import BotClient  # noqa: E402
+from bot.testing.session import RecordingSession  # noqa: E402
+from bot.testing.settings import offline_settings  # noqa: E402
 from bot.views.search import render_nothing_found  # noqa: E402
 
 DATA = REPO / "data"
@@ -255,10 +256,8 @@ async def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
         data = Path(tmp) / "data"
         made = synthetic_data(data, args.topics, rng)
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            bot_token=SecretStr("42:BENCH"),
-            database_path=Path(tmp) / "bench.sqlite3",
+        settings = offline_settings(
+            Path(tmp) / "bench.sqlite3",
             data_dir=data,
             flood_limit=10**9,  # one client asks every question: flood control would stop it
         )

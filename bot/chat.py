@@ -17,7 +17,8 @@ from pydantic import SecretStr
 
 from bot.app import create_bot, create_dispatcher, open_store
 from bot.config import Settings
-from bot.offline import BotClient, RecordingSession, Reply
+from bot.testing.client import BotClient, Reply
+from bot.testing.session import RecordingSession
 
 _LINK_RE = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.DOTALL)
 _BOLD_RE = re.compile(r"<(b|strong)>(.*?)</\1>", re.DOTALL)

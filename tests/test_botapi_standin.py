@@ -29,7 +29,7 @@ from aiogram.types import (
     InlineKeyboardMarkup,
 )
 
-from tests.botapi_standin import ApiCall, BotApiStandin, FaultPlan, plain_text
+from bot.testing.standin import ApiCall, BotApiStandin, FaultPlan, plain_text
 
 TOKEN = "42:standin-unit-token"
 
@@ -267,7 +267,8 @@ def session_for(api: BotApiStandin) -> Bot:
 
 
 async def test_send_limit_answers_429_past_a_sliding_window() -> None:
-    async with BotApiStandin(send_limit=5) as api:
+    clock = [100.0]
+    async with BotApiStandin(send_limit=5, clock=lambda: clock[0]) as api:
         bot = session_for(api)
         try:
             for chat in range(1, 6):
@@ -276,7 +277,7 @@ async def test_send_limit_answers_429_past_a_sliding_window() -> None:
                 await bot.send_message(6, "hi")
             assert caught.value.retry_after == 1
             assert await bot.get_me()  # other methods are not limited
-            await asyncio.sleep(1.05)  # the window slides on
+            clock[0] += 1.05  # the window slides on
             assert (await bot.send_message(6, "hi")).chat.id == 6
         finally:
             await bot.session.close()

@@ -21,11 +21,14 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from bot.app import create_dispatcher
+from bot.callbacks import MenuAction, MenuCb
 from bot.config import Settings
 from bot.domain.models import Period
 from bot.handlers import screens
-from bot.offline import BotClient, RecordingSession, png_size
 from bot.store.repo import Store
+from bot.testing.client import BotClient
+from bot.testing.limits import png_size
+from bot.testing.session import RecordingSession
 from bot.views import chart as chart_view
 from bot.views import format as fmt
 from tests.conftest import DATA, LOCALES
@@ -238,53 +241,51 @@ async def test_the_chart_button_under_turnover(
     client = make_client("be")
     shown = (await client.send("/turnover")).last
     replies = await client.click(shown, tr(i18n, "be", "📈 Chart"))
-    assert replies.of("answerCallbackQuery")
+    replies.assert_answered()
     [photo] = replies.photos
     uploaded(photo.photo)
     assert tr(i18n, "be", "Belarus–Kazakhstan trade") in photo.text
-    assert [b.callback_data for b in photo.buttons] == ["m1:t", "m1:src"]
+    assert [b.callback_data for b in photo.buttons] == [
+        MenuCb(action=MenuAction.TURNOVER).pack(),
+        MenuCb(action=MenuAction.SOURCES).pack(),
+    ]
     # And from the photo's own button back to the numbers.
     back = await client.click(photo, tr(i18n, "be", "📊 Turnover"))
     assert tr(i18n, "be", "📊 Belarus–Kazakhstan trade") in back.last.text
 
 
-async def test_a_refused_file_id_is_dropped_and_rendered_anew(
-    make_client: Callable[..., BotClient], session: RecordingSession, store: Store, renders: list[Figure]
+@pytest.mark.parametrize(
+    ("refusal", "stale"),
+    [
+        ("Bad Request: wrong file identifier/HTTP URL specified", True),
+        ("Bad Request: not enough rights to send photos", False),  # not mistaken for a stale file
+    ],
+)
+async def test_only_a_refused_file_id_is_dropped_and_rendered_anew(
+    make_client: Callable[..., BotClient],
+    session: RecordingSession,
+    store: Store,
+    renders: list[Figure],
+    refusal: str,
+    stale: bool,
 ) -> None:
     client = make_client("en")
     await client.send("/chart")
     session.fail_next(
-        TelegramBadRequest(
-            method=SendPhoto(chat_id=1, photo="photo-1"),
-            message="Bad Request: wrong file identifier/HTTP URL specified",
-        ),
+        TelegramBadRequest(method=SendPhoto(chat_id=1, photo="photo-1"), message=refusal),
         api_method="sendPhoto",
     )
     replies = await client.send("/chart")
     sends = replies.of("sendPhoto")
     assert sends[0].photo == "photo-1"
-    assert len(sends) == 2 and isinstance(sends[1].photo, bytes), "refused, then uploaded anew"
-    assert len(renders) == 2
+    uploads = [isinstance(send.photo, bytes) for send in sends[1:]]
+    assert uploads == ([True] if stale else []), "refused as stale: uploaded anew; else not sent again"
+    assert len(renders) == (2 if stale else 1)
     version = await store.data_fingerprint() or ""
-    assert await store.charts.file_id(chart_view.CHART_ID, "en", version) == "photo-2"
-    assert "Something went wrong" not in replies.text
-
-
-async def test_other_refusals_are_not_mistaken_for_a_stale_file(
-    make_client: Callable[..., BotClient], session: RecordingSession, store: Store, renders: list[Figure]
-) -> None:
-    client = make_client("en")
-    await client.send("/chart")
-    session.fail_next(
-        TelegramBadRequest(
-            method=SendPhoto(chat_id=1, photo="photo-1"),
-            message="Bad Request: not enough rights to send photos",
-        ),
-        api_method="sendPhoto",
+    assert await store.charts.file_id(chart_view.CHART_ID, "en", version) == (
+        "photo-2" if stale else "photo-1"
     )
-    await client.send("/chart")
-    assert len(renders) == 1
-    assert await store.charts.file_id(chart_view.CHART_ID, "en", await store.data_fingerprint() or "")
+    assert ("Something went wrong" in replies.text) is not stale
 
 
 async def test_the_bot_answers_while_a_chart_renders(

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, REPO
+from bot.testing.process import bot_env, run_cli
 
 
 def chat(tmp_path: Path, lang: str, typed: str) -> str:
-    env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
-    env.update({"DATABASE_PATH": str(tmp_path / "chat.sqlite3"), "DATA_DIR": str(DATA)})
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "chat", "--lang", lang],
-        cwd=REPO,
-        env=env,
-        input=typed,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_cli("chat", "--lang", lang, env=bot_env(tmp_path / "chat.sqlite3"), input=typed)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     return done.stdout

@@ -5,11 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from aiogram.types import InlineKeyboardButton
 from aiogram.utils.i18n import I18n
 
-from bot.offline import BotClient
+from bot.callbacks import SectorCb, SourcesCb, TurnoverCb
+from bot.testing.client import BotClient
 from tests.conftest import LOCALES
 from tests.test_views import spaces
+
+
+def turns_sources_page(button: InlineKeyboardButton) -> bool:
+    try:
+        SourcesCb.unpack(button.callback_data or "")
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def tr(i18n: I18n, locale: str, msgid: str) -> str:
@@ -65,7 +75,8 @@ async def test_turnover_shows_growth_both_statistics_and_source(
 ) -> None:
     reply = (await make_client(lang).send("/turnover")).last
     text = reply.text
-    # The latest period in the data: January–September 2025 ("about +20%").
+    # By default the most detailed period of the latest year: January–August 2025, marked.
+    assert reply.button_with_data(TurnoverCb(period="2025-01..08")).text.startswith("• ")
     assert tr(i18n, lang, "📊 Belarus–Kazakhstan trade") in text
     assert tr(i18n, lang, "Sources") in text
     assert "news.by" in text
@@ -102,10 +113,9 @@ async def test_sectors_list_and_card(make_client: Callable[..., BotClient], i18n
     listing = (await client.send("/sectors")).last
     data = [button.callback_data for button in listing.buttons]
     for sector_id in ("food_retail", "industry", "agriculture", "it"):
-        assert f"s1:{sector_id}" in data
-    food = next(b for b in listing.buttons if b.callback_data == "s1:food_retail")
-    replies = await client.click(listing, food.text)
-    assert replies.of("answerCallbackQuery"), "every tap is answered"
+        assert SectorCb(sector_id=sector_id).pack() in data
+    replies = await client.click(listing, SectorCb(sector_id="food_retail"))
+    replies.assert_answered()  # every tap is answered
     card = replies.last
     assert card.method.__api_method__ == "editMessageText"
     assert "Magnum" in card.text
@@ -125,8 +135,8 @@ async def test_sources_lists_outlets_dates_and_links(
     assert '<a href="https://' in first.text
     pages = [first.text]
     reply = first
-    while any(b.callback_data and b.callback_data.startswith("r1:") and "▶" in b.text for b in reply.buttons):
-        reply = (await client.click(reply, "▶")).last
+    while forward := [b for b in reply.buttons if "▶" in b.text and turns_sources_page(b)]:
+        reply = (await client.click(reply, forward[0])).last
         pages.append(reply.text)
     everything = "\n".join(pages)
     assert tr(i18n, lang, "date unknown") in everything
@@ -141,7 +151,6 @@ async def test_free_text_is_answered_in_the_readers_language(
     client = make_client(lang)
     reply = (await client.send("что там с продовольствием?")).last
     card = (await client.send("/sectors")).last
-    food = next(b for b in card.buttons if b.callback_data == "s1:food_retail")
-    opened = (await client.click(card, food.text)).last
+    opened = (await client.click(card, SectorCb(sector_id="food_retail"))).last
     assert reply.text == opened.text
     assert tr(i18n, lang, "◀️ All sectors") in reply.button_texts

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,8 @@ import pytest
 from bot.domain.models import Flow, Period, Reporter
 from bot.store.dataset import DatasetError, load_dataset
 from bot.store.repo import Store
-from tests.conftest import DATA, REPO
+from bot.testing.process import bot_env, run_cli
+from tests.conftest import DATA
 
 
 def test_the_shipped_dataset_is_valid_and_sourced() -> None:
@@ -140,16 +139,7 @@ async def test_unchanged_files_are_not_loaded_again(store: Store) -> None:
 
 def test_the_cli_names_the_problem_and_exits_non_zero(tmp_path: Path) -> None:
     broken = broken_copy(tmp_path, "trade.toml", r"^growth_pct = 17$", "growth_pct = true")
-    env = {"DATABASE_PATH": str(tmp_path / "cli.sqlite3"), "PATH": "/usr/bin:/bin"}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "data", "load", str(broken)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_cli("data", "load", str(broken), env=bot_env(tmp_path / "cli.sqlite3"))
     assert done.returncode == 1
     assert "trade.toml, figure #" in done.stderr and "field 'growth_pct'" in done.stderr
     assert "nothing was loaded" in done.stderr

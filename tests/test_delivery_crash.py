@@ -6,8 +6,8 @@
   5xx, connections closed without an answer, 403 blocked, 400 chat not found, a group that
   became a supergroup, and a 502 that is an HTML page rather than JSON.
 
-The subscribers are written straight into the database (``bench/_support.py``, as the delivery
-bench does) and the update is queued with ``python -m bot publish FILE``.
+The subscribers are written straight into the database (``bot/testing/broadcast.py``, as the
+delivery bench does) and the update is queued with ``python -m bot publish FILE``.
 """
 
 from __future__ import annotations
@@ -18,32 +18,31 @@ from pathlib import Path
 
 import pytest
 
-from bench._support import (
+from bot.testing.broadcast import (
     SUPERGROUP_BASE,
-    BotProcess,
     Outbox,
     Population,
-    bot_env,
+    broadcast_env,
     queued,
-    run_cli,
     seed,
     wait_until_delivered,
-    wait_until_polling,
     write_update_file,
 )
-from tests.botapi_standin import BotApiStandin, FaultPlan, SendCounters
+from bot.testing.process import BotProcess, run_cli_async
+from bot.testing.standin import BotApiStandin, FaultPlan, SendCounters
 
 RATE = 100.0  # DELIVERY_RATE_LIMIT for the bot
 
 
 async def prepare(tmp_path: Path, recipients: int, group_every: int = 97) -> tuple[Path, Population]:
     db_path = tmp_path / "bot.sqlite3"
-    await run_cli(bot_env("http://127.0.0.1:9", db_path, RATE), "db", "upgrade")
+    await run_cli_async("db", "upgrade", env=broadcast_env("http://127.0.0.1:9", db_path, RATE))
     return db_path, seed(db_path, recipients, group_every=group_every)
 
 
 async def publish(env: dict[str, str], tmp_path: Path) -> int:
-    _, recipients = queued(await run_cli(env, "publish", str(write_update_file(tmp_path / "update.toml"))))
+    update_file = write_update_file(tmp_path / "update.toml")
+    _, recipients = queued(await run_cli_async("publish", str(update_file), env=env))
     return recipients
 
 
@@ -55,11 +54,11 @@ async def test_kill_9_mid_broadcast_resumes_with_nothing_lost(tmp_path: Path) ->
     outbox = Outbox(db_path)
     processes: list[BotProcess] = []
     async with BotApiStandin(per_chat_limit=1) as api:
-        env = bot_env(api.base_url, db_path, RATE, log_level="INFO")
+        env = broadcast_env(api.base_url, db_path, RATE, log_level="INFO")
         try:
             async with asyncio.timeout(50):
                 processes.append(await BotProcess.start(env, tmp_path / "bot-1.log"))
-                await wait_until_polling(api, processes[0])
+                await processes[0].wait_until_polling(api)
                 assert await publish(env, tmp_path) == 300
 
                 await api.wait_until(lambda: api.counters.sent >= 100, timeout=20)
@@ -69,7 +68,7 @@ async def test_kill_9_mid_broadcast_resumes_with_nothing_lost(tmp_path: Path) ->
 
                 api.consume_all()
                 processes.append(await BotProcess.start(env, tmp_path / "bot-2.log"))
-                await wait_until_polling(api, processes[1])
+                await processes[1].wait_until_polling(api)
                 await wait_until_delivered(outbox, processes[1], 300, within=30)
                 exit_code = await processes[1].stop()
         finally:
@@ -147,11 +146,11 @@ async def broadcast_with_faults(tmp_path: Path) -> FaultRun:
     )
     # The stand-in allows 30 a second, the bot tries 100: 429s, with retry_after 1.
     async with BotApiStandin(send_limit=30, per_chat_limit=1, faults=plan) as api:
-        env = bot_env(api.base_url, db_path, RATE, log_level="INFO")
+        env = broadcast_env(api.base_url, db_path, RATE, log_level="INFO")
         bot = await BotProcess.start(env, tmp_path / "bot.log")
         try:
             async with asyncio.timeout(45):
-                await wait_until_polling(api, bot)
+                await bot.wait_until_polling(api)
                 assert await publish(env, tmp_path) == 80
                 await wait_until_delivered(Outbox(db_path), bot, 80, within=40)
                 exit_code = await bot.stop()

@@ -7,18 +7,15 @@ every command and button, then stops the bot with SIGTERM and reads its log.
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pytest
 
-from tests.botapi_standin import ApiCall, BotApiStandin
+from bot.testing.process import BotProcess, bot_env
+from bot.testing.standin import ApiCall, BotApiStandin
 
-REPO = Path(__file__).resolve().parent.parent
 TOKEN = "123456:TEST-token-e2e"
 SECRET = TOKEN.split(":", 1)[1]
 LANGUAGES = {"ru": 2001, "en": 2002, "kk": 2003, "be": 2004}  # language_code -> user id
@@ -28,81 +25,21 @@ CONVERSATION_TIMEOUT = 45.0
 STOP_TIMEOUT = 10.0
 
 
-def bot_env(api: BotApiStandin, tmp_path: Path) -> dict[str, str]:
-    env = os.environ.copy()
-    env.update(
-        {
-            "BOT_TOKEN": TOKEN,
-            "BOT_API_URL": api.base_url,
-            "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
-            "DATA_DIR": str(REPO / "data"),
-            "ADMIN_IDS": "",
-            "DEFAULT_LOCALE": "ru",
-            "LOG_LEVEL": "INFO",
-            "PYTHONUNBUFFERED": "1",
-            "NO_PROXY": "127.0.0.1,localhost",
-            "no_proxy": "127.0.0.1,localhost",
-        }
-    )
-    return env
-
-
-def open_logs(tmp_path: Path) -> tuple[IO[bytes], IO[bytes]]:
-    return (tmp_path / "bot.stdout.log").open("wb"), (tmp_path / "bot.stderr.log").open("wb")
-
-
-def read_log(tmp_path: Path) -> str:
-    parts = []
-    for name in ("bot.stdout.log", "bot.stderr.log"):
-        path = tmp_path / name
-        if path.exists():
-            parts.append(path.read_text(encoding="utf-8", errors="replace"))
-    return "\n".join(parts)
-
-
-def log_tail(tmp_path: Path) -> str:
-    return "--- bot log (tail) ---\n" + read_log(tmp_path)[-4000:]
-
-
-async def stop(process: asyncio.subprocess.Process) -> int:
-    """SIGTERM, up to STOP_TIMEOUT seconds for a clean exit, then SIGKILL."""
-    if process.returncode is None:
-        try:
-            process.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(process.wait(), STOP_TIMEOUT)
-        except ProcessLookupError:
-            pass
-        except TimeoutError:
-            process.kill()
-            await process.wait()
-    return await process.wait()
-
-
 class Conversation:
     """Pushes updates for one user and waits for the bot's answers, failing fast if it dies."""
 
-    def __init__(
-        self, api: BotApiStandin, exited: asyncio.Task[int], tmp_path: Path, lang: str, user_id: int
-    ) -> None:
+    def __init__(self, api: BotApiStandin, bot: BotProcess, lang: str, user_id: int) -> None:
         self.api = api
-        self.exited = exited
-        self.tmp_path = tmp_path
+        self.bot = bot
         self.lang = lang
         self.user_id = user_id
 
     async def expect(self, method: str, predicate: Callable[[ApiCall], bool], what: str) -> ApiCall:
-        waiter = asyncio.ensure_future(self.api.wait_for(method, predicate, timeout=STEP_TIMEOUT))
-        await asyncio.wait({waiter, self.exited}, return_when=asyncio.FIRST_COMPLETED)
-        if not waiter.done():
-            waiter.cancel()
-            pytest.fail(
-                f"[{self.lang}] the bot exited with {self.exited.result()} while waiting for {what}\n"
-                f"{log_tail(self.tmp_path)}"
-            )
+        waiting = self.api.wait_for(method, predicate, timeout=STEP_TIMEOUT)
         try:
-            call = waiter.result()
-        except TimeoutError as exc:
-            pytest.fail(f"[{self.lang}] {what}: {exc}\n{log_tail(self.tmp_path)}")
+            call = await self.bot.outlive(waiting, f"waiting for {what}")
+        except RuntimeError as exc:
+            pytest.fail(f"[{self.lang}] {exc}")
         assert call.ok, f"[{self.lang}] {what}: Telegram would refuse it: {call.status} {call.description}"
         return call
 
@@ -179,21 +116,6 @@ async def converse(talk: Conversation) -> dict[str, str]:
     return texts
 
 
-async def wait_until_polling(api: BotApiStandin, exited: asyncio.Task[int], tmp_path: Path) -> None:
-    """The first getUpdates: start-up (migrations, data, bot profile) is over."""
-    started = asyncio.ensure_future(api.wait_for("getUpdates", timeout=STARTUP_TIMEOUT))
-    await asyncio.wait({started, exited}, return_when=asyncio.FIRST_COMPLETED)
-    if not started.done():
-        started.cancel()
-        pytest.fail(f"the bot exited with {exited.result()} before polling\n{log_tail(tmp_path)}")
-    try:
-        started.result()
-    except TimeoutError:
-        pytest.fail(
-            f"the bot did not poll within {STARTUP_TIMEOUT} s (and is still running)\n{log_tail(tmp_path)}"
-        )
-
-
 def assert_profile(api: BotApiStandin, method: str) -> None:
     """Start-up set ``method`` for ru, en, kk, be and a default, outside any chat scope."""
     calls = [
@@ -211,38 +133,24 @@ def assert_profile(api: BotApiStandin, method: str) -> None:
 
 async def test_bot_end_to_end(tmp_path: Path) -> None:
     async with BotApiStandin() as api:
-        stdout, stderr = open_logs(tmp_path)
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            cwd=REPO,
-            env=bot_env(api, tmp_path),
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=stdout,
-            stderr=stderr,
-        )
-        exited = asyncio.ensure_future(process.wait())
+        env = bot_env(tmp_path / "bot.sqlite3", BOT_TOKEN=TOKEN, BOT_API_URL=api.base_url, LOG_LEVEL="INFO")
+        bot = await BotProcess.start(env, tmp_path / "bot.log")
         try:
             try:
                 async with asyncio.timeout(CONVERSATION_TIMEOUT):
-                    await wait_until_polling(api, exited, tmp_path)
+                    await bot.wait_until_polling(api, within=STARTUP_TIMEOUT)
                     texts = {
-                        lang: await converse(Conversation(api, exited, tmp_path, lang, user_id))
+                        lang: await converse(Conversation(api, bot, lang, user_id))
                         for lang, user_id in LANGUAGES.items()
                     }
             except TimeoutError:
-                pytest.fail(f"the conversation took over {CONVERSATION_TIMEOUT} s\n{log_tail(tmp_path)}")
+                pytest.fail(f"the conversation took over {CONVERSATION_TIMEOUT} s\n{bot.log_tail(4000)}")
         finally:
-            returncode = await stop(process)
-            exited.cancel()
-            stdout.close()
-            stderr.close()
+            returncode = await bot.stop(grace=STOP_TIMEOUT)
 
         calls = api.calls
 
-    log = read_log(tmp_path)
+    log = bot.log()
     assert api.token_seen == TOKEN
     for method in ("setMyCommands", "setMyDescription", "setMyShortDescription"):
         assert_profile(api, method)

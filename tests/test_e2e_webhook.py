@@ -5,19 +5,15 @@ during a broadcast losing nothing."""
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import socket
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import aiohttp
 
-from tests.botapi_standin import BotApiStandin
+from bot.testing.process import BotProcess, bot_env, run_cli
+from bot.testing.standin import BotApiStandin
 
-REPO = Path(__file__).resolve().parent.parent
 TOKEN = "123456:TEST-token-webhook"
 SECRET = "hook-Secret_42"
 SUBSCRIBERS = 60
@@ -30,29 +26,22 @@ def free_port() -> int:
 
 
 def env_for(api: BotApiStandin, tmp_path: Path, port: int, *, webhook: bool) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WEBHOOK_", "WEB_SERVER_"))}
-    env.update(
-        {
-            "BOT_TOKEN": TOKEN,
-            "BOT_API_URL": api.base_url,
-            "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
-            "DATA_DIR": str(REPO / "data"),
-            "DELIVERY_RATE_LIMIT": "15",
-            "WEB_SERVER_HOST": "127.0.0.1",
-            "WEB_SERVER_PORT": str(port),
-            "LOG_FORMAT": "json",
-            "PYTHONUNBUFFERED": "1",
-            "NO_PROXY": "127.0.0.1,localhost",
-        }
+    webhook_settings = {"WEBHOOK_BASE_URL": "https://bot.example.org", "WEBHOOK_SECRET": SECRET}
+    return bot_env(
+        tmp_path / "bot.sqlite3",
+        BOT_TOKEN=TOKEN,
+        BOT_API_URL=api.base_url,
+        DELIVERY_RATE_LIMIT="15",
+        WEB_SERVER_HOST="127.0.0.1",
+        WEB_SERVER_PORT=str(port),
+        LOG_FORMAT="json",
+        **(webhook_settings if webhook else {}),
     )
-    if webhook:
-        env.update({"WEBHOOK_BASE_URL": "https://bot.example.org", "WEBHOOK_SECRET": SECRET})
-    return env
 
 
 def seed(tmp_path: Path, env: dict[str, str]) -> None:
     """The schema and data, SUBSCRIBERS readers of food retail, and one update queued for them."""
-    subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=REPO, env=env, check=True, timeout=60)
+    run_cli("db", "upgrade", env=env, check=True)
     with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
         db.executemany(
             "INSERT INTO subscribers (chat_id, user_id, locale) VALUES (?, ?, ?)",
@@ -66,9 +55,7 @@ def seed(tmp_path: Path, env: dict[str, str]) -> None:
     update.write_text(
         'sector = "food_retail"\noriginal = "en"\n[text]\nen = "Dairy in Magnum"\n', encoding="utf-8"
     )
-    subprocess.run(
-        [sys.executable, "-m", "bot", "publish", str(update)], cwd=REPO, env=env, check=True, timeout=60
-    )
+    run_cli("publish", str(update), env=env, check=True)
 
 
 def states(tmp_path: Path) -> dict[str, int]:
@@ -102,26 +89,13 @@ def update(update_id: int, text: str) -> dict[str, object]:
     }
 
 
-async def stop(process: asyncio.subprocess.Process) -> int:
-    process.send_signal(signal.SIGTERM)
-    try:
-        return await asyncio.wait_for(process.wait(), 20)
-    except TimeoutError:
-        process.kill()
-        await process.wait()
-        raise
-
-
 async def test_webhook_mode_and_sigterm_during_a_broadcast(tmp_path: Path) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     async with BotApiStandin() as api:
         env = env_for(api, tmp_path, port, webhook=True)
         seed(tmp_path, env)
-        log = (tmp_path / "bot.log").open("wb")
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
+        bot = await BotProcess.start(env, tmp_path / "bot.log")
         try:
             await wait_http(f"{base}/healthz")
             [hook] = api.calls_of("setWebhook")
@@ -155,13 +129,10 @@ async def test_webhook_mode_and_sigterm_during_a_broadcast(tmp_path: Path) -> No
                 metrics = await (await http.get(f"{base}/metrics")).text()
                 assert 'bot_updates_total{type="message"} 1.0' in metrics
                 assert "bot_deliveries" in metrics
-            assert await stop(process) == 0
+            assert await bot.stop(grace=20) == 0
         finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
-            log.close()
-        output = (tmp_path / "bot.log").read_text(encoding="utf-8", errors="replace")
+            await bot.kill()
+        output = bot.log()
         assert '"level": "ERROR"' not in output, output[-3000:]
         assert "TEST-token-webhook" not in output
 
@@ -174,16 +145,11 @@ async def test_webhook_mode_and_sigterm_during_a_broadcast(tmp_path: Path) -> No
 
         # The next start (polling this time) resumes the rest; nobody gets it twice.
         env = env_for(api, tmp_path, free_port(), webhook=False)
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=REPO, env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        again = await BotProcess.start(env, tmp_path / "bot-2.log")
         try:
             await api.wait_until(lambda: len(api.counters.delivered) >= SUBSCRIBERS + 1, timeout=30)
-            assert await stop(process) == 0
+            assert await again.stop(grace=20) == 0
         finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
+            await again.kill()
         assert states(tmp_path) == {"sent": SUBSCRIBERS}
         assert api.counters.duplicates() == {}

@@ -7,12 +7,14 @@ import logging
 from collections.abc import Callable
 
 import pytest
-from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import InlineQueryResultArticle, InputTextMessageContent
 from aiogram.utils.i18n import I18n
 
-from bot.offline import BotClient
+from bot.callbacks import SearchCb, SectorCb
+from bot.search.model import TargetKind
 from bot.store.repo import Store
+from bot.testing.client import BotClient
+from bot.testing.limits import CALLBACK_ANSWER_LIMIT, utf16_length
 from tests.conftest import LOCALES
 from tests.test_commands import tr
 
@@ -54,9 +56,10 @@ async def test_not_sure_offers_at_most_three_items_that_open(
     assert reply.text.startswith(NOT_SURE)
     assert "/help" in reply.text
     assert 1 <= len(reply.buttons) <= 3
-    assert all((b.callback_data or "").startswith("q1:") for b in reply.buttons)
-    replies = await client.click(reply, reply.button_texts[0])
-    assert replies.of("answerCallbackQuery"), "every tap is answered"
+    for button in reply.buttons:
+        SearchCb.unpack(button.callback_data or "")  # each opens an item
+    replies = await client.click(reply, reply.button_at(0))
+    replies.assert_answered()  # every tap is answered
     opened = replies.last
     assert opened.method.__api_method__ == "editMessageText"
     assert "Snopkov" in opened.text
@@ -103,7 +106,12 @@ async def test_a_sticker_gets_a_pointer_to_text(make_client: Callable[..., BotCl
 
 @pytest.mark.parametrize(
     "data",
-    ["q1:topic:no-such-topic", "q1:fact:garbage/turnover", "q1:fact:2024/weather", "q1:intent:weather"],
+    [
+        SearchCb(kind=TargetKind.TOPIC, item="no-such-topic").pack(),
+        SearchCb(kind=TargetKind.FACT, item="garbage/turnover").pack(),
+        SearchCb(kind=TargetKind.FACT, item="2024/weather").pack(),
+        SearchCb(kind=TargetKind.INTENT, item="weather").pack(),
+    ],
 )
 async def test_forged_suggestions_show_a_proper_screen(
     make_client: Callable[..., BotClient], data: str
@@ -111,7 +119,7 @@ async def test_forged_suggestions_show_a_proper_screen(
     client = make_client("en")
     shown = (await client.send("Snopkov")).last
     replies = await client.press(data, on=shown)
-    assert len(replies.of("answerCallbackQuery")) == 1
+    replies.assert_answered()
     for reply in replies.messages:
         assert "Something went wrong" not in reply.text
 
@@ -193,8 +201,7 @@ async def test_share_buttons_open_the_same_card_inline(
     assert texts(await client.inline(share.switch_inline_query, lang=lang))[0] == turnover.text
 
     listing = (await client.send("/sectors")).last
-    food = next(b for b in listing.buttons if b.callback_data == "s1:food_retail")
-    card = (await client.click(listing, food.text)).last
+    card = (await client.click(listing, SectorCb(sector_id="food_retail"))).last
     share = card.button(tr(i18n, lang, "📤 Share"))
     assert share.switch_inline_query
     assert texts(await client.inline(share.switch_inline_query, lang=lang))[0] == card.text
@@ -215,6 +222,6 @@ async def test_inline_sees_new_data_at_once(make_client: Callable[..., BotClient
 async def test_a_callback_answer_is_short(make_client: Callable[..., BotClient]) -> None:
     client = make_client("en")
     shown = (await client.send("Snopkov")).last
-    replies = await client.click(shown, shown.button_texts[0])
-    [answer] = replies.of("answerCallbackQuery")
-    assert isinstance(answer.method, AnswerCallbackQuery)
+    replies = await client.click(shown, shown.button_at(0))
+    answer = replies.assert_answered()
+    assert utf16_length(answer.text or "") <= CALLBACK_ANSWER_LIMIT

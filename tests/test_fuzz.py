@@ -19,15 +19,32 @@ from aiogram.types import Update
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.offline import RecordingSession
+from bot.callbacks import (
+    ChartCb,
+    LanguageCb,
+    LocaleChoice,
+    ManageSubscriptionsCb,
+    MenuAction,
+    MenuCb,
+    PublishAction,
+    PublishCb,
+    SearchCb,
+    SectorCb,
+    SourcesCb,
+    SubscribeCb,
+    TurnoverCb,
+)
 from bot.store.repo import Store
+from bot.testing.session import RecordingSession
 
 COMMANDS = [
     "/start", "/help", "/turnover", "/sectors", "/sources", "/language", "/subscribe", "/unsubscribe",
     "/subscriptions", "/publish", "/stats", "/cancel", "/chart", "/nonsense", "/start@bk_trade_bot",
     "/turnover@other_bot",
 ]  # fmt: skip
-PREFIXES = ["m1", "t1", "s1", "r1", "l1", "b1", "b2", "p1", "c1", "q1", "zz", ""]
+CALLBACKS = (MenuCb, TurnoverCb, SectorCb, SourcesCb, LanguageCb, SubscribeCb, ManageSubscriptionsCb)
+CALLBACKS += (PublishCb, ChartCb, SearchCb)
+PREFIXES = [cls.__prefix__ for cls in CALLBACKS] + ["zz", ""]
 LANGS = [None, "ru", "en", "kk", "be", "be-BY", "en-GB", "de", "zz", "", "x" * 35]
 EXAMPLES = 200
 PER_EXAMPLE = 50  # 200 × 50 = 10,000 updates
@@ -43,8 +60,16 @@ arguments = st.one_of(st.just(""), texts, st.integers(-(10**6), 10**6).map(str))
 commands = st.builds(lambda c, a: f"{c} {a}".strip()[:4096], st.sampled_from(COMMANDS), arguments)
 callback_data = st.one_of(
     st.builds(lambda p, rest: f"{p}:{rest}"[:64], st.sampled_from(PREFIXES), st.text(max_size=70)),
-    st.sampled_from(["t1:2024", "t1:1850", "s1:food_retail", "s1:", "r1:1", "r1:-1", "l1:kk", "l1:xx",
-                     "b1:it:0:", "b1:*:1:1", "b1:nope:0:", "b1:it:1:0", "b2", "p1:ok:", "p1:s:it", "m1:t", "m1:zz"]),
+    st.sampled_from([
+        TurnoverCb(period="2024").pack(), TurnoverCb(period="1850").pack(),
+        SectorCb(sector_id="food_retail").pack(), SectorCb(sector_id="").pack(),
+        SourcesCb(page=1).pack(), SourcesCb(page=-1).pack(), LanguageCb(locale=LocaleChoice.KK).pack(),
+        SubscribeCb(sector_id="it").pack(), SubscribeCb(sector_id="*", card=True, on=True).pack(),
+        SubscribeCb(sector_id="nope").pack(), SubscribeCb(sector_id="it", card=True, on=False).pack(),
+        ManageSubscriptionsCb().pack(), PublishCb(action=PublishAction.CONFIRM).pack(),
+        PublishCb(action=PublishAction.SECTOR, sector_id="it").pack(), MenuCb(action=MenuAction.TURNOVER).pack(),
+        "l1:xx", "m1:zz",  # forgeries no class would pack
+    ]),
 )  # fmt: skip
 
 _ids = itertools.count(1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import logging
@@ -13,17 +12,38 @@ from aiogram import Bot
 from aiogram.utils.i18n import I18n
 
 from bot.app import create_dispatcher
+from bot.callbacks import MenuAction, MenuCb
 from bot.config import Settings
 from bot.logs import JsonFormatter, KeyValueFormatter, UpdateContext
-from bot.offline import BotClient
+from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.store.repo import Store
+from bot.testing.client import BotClient
 from tests.conftest import ADMIN_ID
 
 
+class FakeClock:
+    """Time that stands still until a test moves it on."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 @pytest.fixture
-def strict_client(settings: Settings, store: Store, i18n: I18n, bot: Bot) -> Callable[..., BotClient]:
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def strict_client(
+    settings: Settings, store: Store, i18n: I18n, bot: Bot, clock: FakeClock
+) -> Callable[..., BotClient]:
     strict = settings.model_copy(update={"flood_limit": 3, "flood_window": 0.5})
     dispatcher = create_dispatcher(strict, store, i18n)
+    [throttling] = [m for m in dispatcher.message.outer_middleware if isinstance(m, ThrottlingMiddleware)]
+    throttling.clock = clock
 
     def make(user_id: int, lang: str = "en") -> BotClient:
         return BotClient(dispatcher, bot, user_id=user_id, language_code=lang)
@@ -32,7 +52,7 @@ def strict_client(settings: Settings, store: Store, i18n: I18n, bot: Bot) -> Cal
 
 
 async def test_a_flooding_user_gets_one_notice_then_silence(
-    strict_client: Callable[..., BotClient], i18n: I18n
+    strict_client: Callable[..., BotClient], i18n: I18n, clock: FakeClock
 ) -> None:
     client = strict_client(8001, "ru")
     answered = [len((await client.send("/help")).messages) for _ in range(3)]
@@ -43,7 +63,7 @@ async def test_a_flooding_user_gets_one_notice_then_silence(
     assert "Too many" not in expected  # in the reader's language
     for _ in range(5):
         assert not (await client.send("/help")).messages  # ignored, no second notice
-    await asyncio.sleep(0.55)
+    clock.now += 0.55
     assert "/turnover" in (await client.send("/help")).last.text  # the window passed
 
 
@@ -53,10 +73,11 @@ async def test_flood_control_answers_button_spinners_and_spares_admins(
     client = strict_client(8002)
     for _ in range(3):
         await client.send("/help")
-    notice = await client.press("m1:h")
-    assert notice.of("answerCallbackQuery")[0].method.text.startswith("⏳")
-    again = await client.press("m1:h")
-    assert again.of("answerCallbackQuery")[0].method.text is None  # just stops the spinner
+    help_button = MenuCb(action=MenuAction.HELP)
+    notice = await client.press(help_button)
+    assert (notice.assert_answered().text or "").startswith("⏳")
+    again = await client.press(help_button)
+    assert again.assert_answered().text is None  # just stops the spinner
     admin = strict_client(ADMIN_ID)
     assert all([len((await admin.send("/help")).messages) == 1 for _ in range(10)])
 

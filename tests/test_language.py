@@ -7,8 +7,8 @@ from collections.abc import Callable
 from aiogram.methods import SetMyCommands
 from aiogram.types import BotCommandScopeChat
 
-from bot.offline import BotClient
 from bot.store.repo import Store
+from bot.testing.client import BotClient
 
 
 async def test_choice_is_stored_and_wins_over_language_code(
@@ -18,7 +18,7 @@ async def test_choice_is_stored_and_wins_over_language_code(
     choice = (await client.send("/language")).last
     assert "✓ 🇬🇧 English" in choice.button_texts  # the current language is ticked
     replies = await client.click(choice, "Қазақша")
-    assert replies.of("answerCallbackQuery")
+    replies.assert_answered()
     assert "Қазақша" in replies.last.text
 
     async with store.db.conn.execute("SELECT locale, language_code FROM users WHERE id = 4242") as cursor:

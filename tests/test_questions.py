@@ -19,8 +19,8 @@ import pytest
 from aiogram.utils.i18n import I18n
 
 from bot.domain.models import Flow
-from bot.offline import BotClient, Reply
 from bot.store.repo import Store
+from bot.testing.client import BotClient, Reply
 from bot.views import format as fmt
 from bot.views.common import bold, quote
 from tests.conftest import LOCALES

@@ -83,7 +83,7 @@ def test_forms_of_a_word_share_a_key(forms: tuple[str, ...], language: str) -> N
 
 def test_kazakh_endings_follow_the_sound_before_them() -> None:
     assert stem_kk("экспорты") == ("экспорт",)  # экспорт-ы, not экспор-ты
-    assert "астана" in stems("астанадағы", "kk") or "аста" in stems("астанадағы", "kk")
+    assert "аста" in stems("астанадағы", "kk")  # the stem of астана itself: the forms meet
     assert stem_kk("кеңесі") == ("кеңе", "кеңес")  # both parses kept: кеңес-і is the right one
 
 

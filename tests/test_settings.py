@@ -4,29 +4,19 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.config import SettingsError, load_settings
+from bot.testing.process import bot_env, run_cli
 from tests.conftest import REPO
 
 SECRET = "123456:VERY-secret-value"
 
 
 def run_bot(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "ADMIN_", "DEFAULT_"))}
-    clean.update({"DATABASE_PATH": str(tmp_path / "s.sqlite3"), **env})
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=tmp_path,  # no .env there
-        env={**clean, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_cli("run", env=bot_env(tmp_path / "s.sqlite3", **env), cwd=tmp_path)  # no .env there
 
 
 def test_missing_token(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,12 +20,14 @@ from aiogram.exceptions import (
 from aiogram.methods import SendMessage
 from aiogram.utils.i18n import I18n
 
-from bot.callbacks import SubscribeCb
+from bot.callbacks import PublishAction, PublishCb, SubscribeCb
 from bot.delivery import DeliveryWorker, RetryPolicy
 from bot.domain.models import DeliveryState
-from bot.offline import BotClient, RecordingSession
 from bot.store.repo import Store
-from tests.conftest import ADMIN_ID
+from bot.testing.client import BotClient
+from bot.testing.process import bot_env, run_cli
+from bot.testing.session import RecordingSession
+from tests.conftest import ADMIN_ID, DATA
 
 FAST = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05)
 
@@ -60,8 +63,7 @@ async def test_subscribe_keyboard_toggles_and_lists(
     assert "▫️ 🛒 Food and retail" in keyboard.button_texts
     assert "▫️ 🗂 All sectors" in keyboard.button_texts
     replies = await client.click(keyboard, "▫️ 🛒 Food and retail")
-    [answer] = replies.of("answerCallbackQuery")
-    assert answer.method.text == "🔔 Subscribed: 🛒 Food and retail"
+    assert replies.assert_answered().text == "🔔 Subscribed: 🛒 Food and retail"
     [edit] = replies.of("editMessageReplyMarkup")
     labels = [b.text for row in edit.method.reply_markup.inline_keyboard for b in row]
     assert "✅ 🛒 Food and retail" in labels
@@ -119,8 +121,8 @@ async def test_publishing_is_for_admins_only(
     reply = (await intruder.send("/publish all Free money!")).last
     assert reply.text == "Sorry, only the bot's editors can do this."
     assert (await intruder.send("/stats")).last.text == "Sorry, only the bot's editors can do this."
-    forged = await intruder.press("p1:ok:")
-    assert forged.of("answerCallbackQuery")[0].method.show_alert
+    forged = await intruder.press(PublishCb(action=PublishAction.CONFIRM))
+    assert forged.assert_answered().show_alert
     assert sum((await store.deliveries.counts()).values()) == 0
     async with store.db.conn.execute("SELECT count(*) FROM updates") as cursor:
         assert (await cursor.fetchone())[0] == 0  # type: ignore[index]
@@ -149,9 +151,12 @@ async def test_publish_reaches_exactly_the_sector_and_all_sector_subscribers_in_
     got = delivered_to(session, before)
     assert set(got) == {4001, 4002, 4004}  # not the industry-only reader
     assert all(len(texts) == 1 for texts in got.values())
-    assert "Обновление" in got[4001][0] or "Новост" in got[4001][0] or "📰" in got[4001][0]
-    assert "Belarusian dairy arrives in Magnum stores" in got[4002][0]
-    # Written in English; readers of other languages get the original, marked as such.
+    # Written in English; readers of other languages get the original, marked as such in
+    # their own language, under a heading in their language.
+    for chat_id in (4001, 4002, 4004):
+        assert "Belarusian dairy arrives in Magnum stores" in got[chat_id][0]
+    assert got[4001][0].startswith("📰 Новость: ")
+    assert "<i>Язык оригинала: Английский</i>" in got[4001][0]
     assert "English" not in got[4002][0]  # the note is in Kazakh
     assert "ағылшын" in got[4002][0].lower()
     assert "англійская" in got[4004][0].lower()
@@ -393,26 +398,12 @@ async def test_a_thousand_concurrent_taps_end_consistent(
 
 
 def test_publish_file_from_the_command_line(tmp_path: Path) -> None:
-    import os
-    import subprocess
-    import sys
-
-    from tests.conftest import DATA, REPO
-
     update = tmp_path / "update.toml"
-    env = {**os.environ, "DATABASE_PATH": str(tmp_path / "cli.sqlite3"), "DATA_DIR": str(DATA)}
+    env = bot_env(tmp_path / "cli.sqlite3")
 
     def publish(content: str) -> subprocess.CompletedProcess[str]:
         update.write_text(content, encoding="utf-8")
-        return subprocess.run(
-            [sys.executable, "-m", "bot", "publish", str(update)],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        return run_cli("publish", str(update), env=env)
 
     done = publish('sector = "food_retail"\noriginal = "ru"\n[text]\nru = "Новость"\nen = "News"\n')
     assert done.returncode == 0, done.stderr
@@ -434,8 +425,6 @@ async def test_a_published_update_is_searchable_at_once_and_after_a_reload(
     card = (await reader.send("seed potatoes Pavlodar")).last
     assert "Belarusian seed potatoes reach Pavlodar farms" in card.text  # the agriculture card lists it
     assert "🔔" in " ".join(card.button_texts)
-    from tests.conftest import DATA
-
     await store.load_data(DATA, force=True)
     again = (await reader.send("potatoes Pavlodar")).last
     assert "Belarusian seed potatoes reach Pavlodar farms" in again.text

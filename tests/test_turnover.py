@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 import pytest
 
+from bot.callbacks import TurnoverCb
 from bot.domain.models import Period
 from bot.domain.trade import parse_period, resolve_period
-from bot.offline import BotClient
+from bot.testing.client import BotClient
 from tests.test_views import spaces
 
 
@@ -26,8 +27,7 @@ async def test_default_is_the_most_informative_period_of_the_latest_year(
 async def test_the_newer_but_thinner_period_is_one_tap_away(make_client: Callable[..., BotClient]) -> None:
     client = make_client("en")
     shown = (await client.send("/turnover")).last
-    september = next(b for b in shown.buttons if b.callback_data == "t1:2025-01..09")
-    text = (await client.click(shown, september.text)).last.text
+    text = (await client.click(shown, TurnoverCb(period="2025-01..09"))).last.text
     assert spaces("January – September 2025") in spaces(text)
     assert "about +20% year on year" in text
 
@@ -36,7 +36,7 @@ async def test_period_buttons_switch_in_place(make_client: Callable[..., BotClie
     client = make_client("en")
     first = (await client.send("/turnover")).last
     switched = await client.click(first, "2024")
-    assert switched.of("answerCallbackQuery")
+    switched.assert_answered()
     edit = switched.last
     assert edit.method.__api_method__ == "editMessageText"
     assert edit.result.message_id == first.result.message_id
@@ -74,7 +74,7 @@ async def test_a_period_without_data_lists_the_ones_with_data(
     reply = (await make_client("en").send(f"/turnover {query}")).last
     assert f"I have no trade figures for <b>{query}</b>." in reply.text
     assert "Periods with data:" in reply.text and "2024" in reply.text and "2018" in reply.text
-    assert "t1:2024" in [b.callback_data for b in reply.buttons]
+    assert reply.button_with_data(TurnoverCb(period="2024")).text == "2024"
 
 
 @pytest.mark.parametrize("query", ["abc", "2025-13", "<b>2024</b>", "20 24", "🙂" * 100])

@@ -9,9 +9,9 @@ from aiogram.utils.i18n import I18n
 
 from bot.domain.models import Bound, Flow, Period, PeriodReport, Reporter, Source, TradeFigure
 from bot.domain.trade import balance, derived_balances
+from bot.testing.telegram_html import html_problems
 from bot.views import format as fmt
 from bot.views.turnover import render_turnover
-from tests.telegram_html import html_problems
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 from aiogram import Bot, Dispatcher
@@ -15,25 +14,17 @@ from pydantic import SecretStr
 from bot.app import create_bot, create_dispatcher, open_store
 from bot.config import Settings
 from bot.metrics import Metrics
-from bot.offline import RecordingSession
 from bot.store.repo import Store
+from bot.testing.session import RecordingSession
 from bot.web import create_web_app
-from tests.conftest import DATA
 
 SECRET = "s3cret-Token_for-webhook"
 _ids = itertools.count(1)
 
 
 @pytest.fixture
-def webhook_settings(tmp_path: Path) -> Settings:
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        bot_token=SecretStr("123456:TEST-token"),
-        database_path=tmp_path / "web.sqlite3",
-        data_dir=DATA,
-        webhook_base_url="https://bot.example.org",
-        webhook_secret=SecretStr(SECRET),
-    )
+def webhook_settings(make_settings: Callable[..., Settings]) -> Settings:
+    return make_settings(webhook_base_url="https://bot.example.org", webhook_secret=SecretStr(SECRET))
 
 
 @pytest.fixture
@@ -114,7 +105,7 @@ async def test_metrics_in_prometheus_format(web) -> None:  # type: ignore[no-unt
     assert 'bot_deliveries{state="pending"} 1.0' in body
 
 
-def test_webhook_mode_needs_a_secret(tmp_path: Path) -> None:
+def test_webhook_mode_needs_a_secret() -> None:
     from bot.config import SettingsError, load_settings
 
     with pytest.raises(

@@ -1,4 +1,5 @@
-"""What Telegram accepts with parse_mode=HTML, checked strictly.
+"""What Telegram accepts with parse_mode=HTML, checked strictly: the one checker that the
+tests run on every reply and the Bot API stand-in runs on every request.
 
 https://core.telegram.org/bots/api#html-style: only these tags, properly nested; every
 ``<``, ``>`` and ``&`` that is not part of a tag or entity escaped; only the named entities
@@ -10,6 +11,8 @@ from __future__ import annotations
 import re
 from html import unescape
 from html.parser import HTMLParser
+
+from bot.testing.limits import MESSAGE_LIMIT, utf16_length
 
 ALLOWED: dict[str, set[str]] = {
     "b": set(),
@@ -28,13 +31,12 @@ ALLOWED: dict[str, set[str]] = {
     "pre": set(),
     "blockquote": {"expandable"},
     "tg-emoji": {"emoji-id"},
+    "tg-time": {"unix", "format"},
 }
 NAMED_ENTITIES = {"lt", "gt", "amp", "quot"}
-MESSAGE_LIMIT = 4096
+_ANY_TAG_RE = re.compile(r"<[^<>]*>")
 
-
-def utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+__all__ = ["html_problems", "markup_problems", "plain_text", "utf16_length"]
 
 
 class _Checker(HTMLParser):
@@ -88,8 +90,8 @@ class _Checker(HTMLParser):
         self.problems.append("declarations are not allowed")
 
 
-def html_problems(text: str) -> list[str]:
-    """Every reason Telegram would refuse ``text``; empty when it is valid."""
+def _parse(text: str) -> tuple[list[str], str]:
+    """The markup's problems and the text a client would show."""
     checker = _Checker()
     # A bare "&" followed by something that is not an entity would be taken as text by
     # HTMLParser; Telegram refuses it, so look for it first.
@@ -101,9 +103,27 @@ def html_problems(text: str) -> list[str]:
         checker.problems.append(f"unparsed trailing text {checker.rawdata[:40]!r}")
     if checker.stack:
         checker.problems.append(f"unclosed tags: {checker.stack}")
-    visible = "".join(checker.visible)
+    return checker.problems, "".join(checker.visible)
+
+
+def markup_problems(text: str) -> list[str]:
+    """Why Telegram's HTML parser would refuse ``text`` ("can't parse entities"); empty if it
+    parses. Says nothing of its length or emptiness."""
+    return _parse(text)[0]
+
+
+def html_problems(text: str) -> list[str]:
+    """Every reason Telegram would refuse ``text`` as a message; empty when it is valid."""
+    problems, visible = _parse(text)
     if not visible.strip():
-        checker.problems.append("empty text")
+        problems.append("empty text")
     if utf16_length(visible) > MESSAGE_LIMIT:
-        checker.problems.append(f"{utf16_length(visible)} characters, over {MESSAGE_LIMIT}")
-    return checker.problems
+        problems.append(f"{utf16_length(visible)} characters, over {MESSAGE_LIMIT}")
+    return problems
+
+
+def plain_text(text: str, parse_mode: str | None = "HTML") -> str:
+    """What a client would display: for HTML, the text without tags and with entities resolved."""
+    if parse_mode is None or parse_mode.lower() != "html":
+        return text
+    return unescape(_ANY_TAG_RE.sub("", text))

@@ -1,166 +1,31 @@
-"""The bot without Telegram: a session that records every API call and a client that talks
-to the real Dispatcher as a user would.
+"""A Telegram user talking to the real Dispatcher: ``send("/turnover")``, ``click(reply, "2024")``,
+``click(reply, TurnoverCb(period="2024"))``, then the text, the buttons and the answers.
 
-``python -m bot chat`` and the tests both use it, so what a developer tries in the terminal is
-exactly what the tests check.
+Modelled on aiogram_dialog's ``BotClient``: buttons are found by label, by callback data or
+taken by position, and a callback query's answer is asserted explicitly.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-import struct
-from collections.abc import AsyncGenerator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.client.session.base import BaseSession
-from aiogram.exceptions import TelegramAPIError
-from aiogram.methods import AnswerInlineQuery, EditMessageText, SendMessage, SendPhoto, TelegramMethod
-from aiogram.methods.base import Response, TelegramType
+from aiogram.filters.callback_data import CallbackData
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    AnswerInlineQuery,
+    EditMessageText,
+    SendMessage,
+    SendPhoto,
+    TelegramMethod,
+)
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-BOT_USER = {"id": 42, "is_bot": True, "first_name": "BK Trade", "username": "bk_trade_bot"}
-_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-def png_size(data: bytes) -> tuple[int, int] | None:
-    """Width and height from a PNG's header; None if ``data`` is no PNG."""
-    if len(data) < 24 or not data.startswith(_PNG_MAGIC) or data[12:16] != b"IHDR":
-        return None
-    width, height = struct.unpack(">II", data[16:24])
-    return int(width), int(height)
-
-
-_RESPONSE_MODELS: dict[Any, type[Response[Any]]] = {}
-
-
-def _response_model(returning: Any) -> type[Response[Any]]:
-    """``Response[returning]``, built once: pydantic keeps parametrized models only weakly and
-    would otherwise rebuild the schema now and then, a few milliseconds each time."""
-    model = _RESPONSE_MODELS.get(returning)
-    if model is None:
-        model = _RESPONSE_MODELS[returning] = Response[returning]
-    return model
-
-
-def _chat(chat_id: int | str | None) -> dict[str, Any]:
-    """The chat a reply went to: users have positive ids, groups negative ones."""
-    numeric = (
-        int(chat_id)
-        if isinstance(chat_id, int) or (isinstance(chat_id, str) and chat_id.lstrip("-").isdigit())
-        else 0
-    )
-    return {"id": chat_id, "type": "private" if numeric > 0 else "group"}
-
-
-class RecordingSession(BaseSession):
-    """Answers every Bot API call locally, the way Telegram would, and keeps a record of it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.requests: list[TelegramMethod[Any]] = []
-        self.results: list[Any] = []  # what was answered to each request, as Telegram's JSON
-        self._message_ids = itertools.count(1)
-        self._file_ids = itertools.count(1)
-        self._failures: list[tuple[str | None, TelegramAPIError]] = []
-
-    def fail_next(self, error: TelegramAPIError, *, api_method: str | None = None) -> None:
-        """The next call (of ``api_method``, e.g. ``"editMessageText"``) raises ``error``."""
-        self._failures.append((api_method, error))
-
-    def _failure_for(self, method: TelegramMethod[Any]) -> TelegramAPIError | None:
-        for index, (api_method, error) in enumerate(self._failures):
-            if api_method in (None, method.__api_method__):
-                del self._failures[index]
-                return error
-        return None
-
-    async def make_request(
-        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
-    ) -> TelegramType:
-        self.requests.append(method)
-        failure = self._failure_for(method)
-        if failure is not None:
-            self.results.append(None)
-            raise failure
-        result = self._result(method)
-        self.results.append(result)
-        response = _response_model(method.__returning__).model_validate(
-            {"ok": True, "result": result}, context={"bot": bot}
-        )
-        return cast(TelegramType, response.result)
-
-    def _result(self, method: TelegramMethod[Any]) -> Any:
-        now = int(dt.datetime.now(tz=dt.UTC).timestamp())
-        if isinstance(method, SendMessage | EditMessageText):
-            message_id = method.message_id if isinstance(method, EditMessageText) else next(self._message_ids)
-            markup = method.reply_markup
-            return {
-                "message_id": message_id,
-                "date": now,
-                "chat": _chat(method.chat_id),
-                "from": BOT_USER,
-                "text": method.text,
-                "reply_markup": markup.model_dump(mode="json", exclude_none=True) if markup else None,
-            }
-        if isinstance(method, SendPhoto):
-            markup = method.reply_markup
-            return {
-                "message_id": next(self._message_ids),
-                "date": now,
-                "chat": _chat(method.chat_id),
-                "from": BOT_USER,
-                "photo": self._photo_sizes(method.photo),
-                "caption": method.caption,
-                "reply_markup": markup.model_dump(mode="json", exclude_none=True)
-                if isinstance(markup, InlineKeyboardMarkup)
-                else None,
-            }
-        if method.__api_method__ == "getMe":
-            return BOT_USER
-        return True
-
-    def _photo_sizes(self, photo: Any) -> list[dict[str, Any]]:
-        """Telegram's answer to a photo: a thumbnail and the full size, each with a file_id.
-
-        An upload gets new file_ids (``photo-1``); a file_id sent again comes back as it was.
-        """
-        if isinstance(photo, str):
-            return [{"file_id": photo, "file_unique_id": f"u-{photo}", "width": 1280, "height": 1280}]
-        number = next(self._file_ids)
-        data = photo.data if isinstance(photo, BufferedInputFile) else b""
-        width, height = png_size(data) or (1280, 1280)
-        scale = min(1.0, 90 / max(width, height, 1))
-        return [
-            {
-                "file_id": f"photo-{number}-thumb",
-                "file_unique_id": f"u-photo-{number}-thumb",
-                "width": max(1, round(width * scale)),
-                "height": max(1, round(height * scale)),
-            },
-            {
-                "file_id": f"photo-{number}",
-                "file_unique_id": f"u-photo-{number}",
-                "width": width,
-                "height": height,
-            },
-        ]
-
-    async def stream_content(  # pragma: no cover - the bot downloads no files
-        self,
-        url: str,
-        headers: dict[str, Any] | None = None,
-        timeout: int = 30,
-        chunk_size: int = 65536,
-        raise_for_status: bool = True,
-    ) -> AsyncGenerator[bytes, None]:
-        raise NotImplementedError
-        yield b""
-
-    async def close(self) -> None:
-        pass
+from bot.testing.session import RecordingSession
 
 
 @dataclass
@@ -209,12 +74,32 @@ class Reply:
             raise LookupError(f"no single button {text!r} among {self.button_texts}")
         return found[0]
 
+    def button_with_data(self, data: CallbackData | str) -> InlineKeyboardButton:
+        """The one button that carries ``data`` (``TurnoverCb(period="2024")`` or packed)."""
+        packed = data.pack() if isinstance(data, CallbackData) else data
+        found = [b for b in self.buttons if b.callback_data == packed]
+        if len(found) != 1:
+            carried = [b.callback_data for b in self.buttons]
+            raise LookupError(f"{len(found)} buttons carry {packed!r}; the buttons carry {carried}")
+        return found[0]
+
+    def button_at(self, row: int, column: int = 0) -> InlineKeyboardButton:
+        """The button at ``row``, ``column`` of the keyboard (from 0)."""
+        keyboard = self.markup.inline_keyboard if self.markup else []
+        try:
+            return keyboard[row][column]
+        except IndexError:
+            shape = [len(cells) for cells in keyboard]
+            raise LookupError(f"no button at ({row}, {column}); rows of {shape}") from None
+
 
 @dataclass
 class Replies:
     """Everything the bot did in answer to one update."""
 
     calls: list[Reply] = field(default_factory=list)
+    #: The callback query these calls answer, when the update was a button press.
+    callback_query_id: str | None = None
 
     def __iter__(self) -> Iterator[Reply]:
         return iter(self.calls)
@@ -245,6 +130,21 @@ class Replies:
 
     def of(self, api_method: str) -> list[Reply]:
         return [c for c in self.calls if c.method.__api_method__ == api_method]
+
+    def assert_answered(self) -> AnswerCallbackQuery:
+        """The one answerCallbackQuery for the pressed button (else AssertionError): without it
+        the user's client shows a spinner for a while."""
+        if self.callback_query_id is None:
+            raise AssertionError("not an answer to a button press")
+        answers = [c.method for c in self.calls if isinstance(c.method, AnswerCallbackQuery)]
+        called = [c.method.__api_method__ for c in self.calls]
+        if len(answers) != 1:
+            raise AssertionError(f"the callback query was answered {len(answers)} times; calls: {called}")
+        if answers[0].callback_query_id != self.callback_query_id:
+            raise AssertionError(
+                f"answered query {answers[0].callback_query_id!r}, not {self.callback_query_id!r}"
+            )
+        return answers[0]
 
 
 class BotClient:
@@ -285,7 +185,11 @@ class BotClient:
         before = len(self.session.requests)
         await self.dispatcher.feed_update(self.bot, update)
         calls = zip(self.session.requests[before:], self.session.results[before:], strict=True)
-        return Replies([Reply(method, self._as_message(method, raw)) for method, raw in calls])
+        query = update.callback_query
+        return Replies(
+            [Reply(method, self._as_message(method, raw)) for method, raw in calls],
+            callback_query_id=query.id if query is not None else None,
+        )
 
     def _as_message(self, method: TelegramMethod[Any], raw: Any) -> Any:
         if isinstance(method, SendMessage | EditMessageText | SendPhoto) and isinstance(raw, dict):
@@ -312,13 +216,15 @@ class BotClient:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return await self._feed({"message": message})
 
-    async def press(self, data: str, *, on: Reply | None = None, lang: str | None = None) -> Replies:
+    async def press(
+        self, data: CallbackData | str, *, on: Reply | None = None, lang: str | None = None
+    ) -> Replies:
         """The user's client sends callback ``data`` (what a button carries, or a forgery)."""
         query: dict[str, Any] = {
             "id": str(next(self._update_ids)),
             "from": self._user(lang),
             "chat_instance": f"chat-{self.user_id}",
-            "data": data,
+            "data": data.pack() if isinstance(data, CallbackData) else data,
         }
         if on is not None and isinstance(on.result, Message):
             query["message"] = on.result.model_dump(mode="json", exclude_none=True, by_alias=True)
@@ -343,9 +249,15 @@ class BotClient:
             raise LookupError(f"expected one answerInlineQuery, got {called}")
         return answers[0]
 
-    async def click(self, reply: Reply, button_text: str, *, lang: str | None = None) -> Replies:
-        """The user taps the button labelled ``button_text`` under ``reply``."""
-        button = reply.button(button_text)
+    async def click(
+        self, reply: Reply, button: str | CallbackData | InlineKeyboardButton, *, lang: str | None = None
+    ) -> Replies:
+        """The user taps a button under ``reply``: the one labelled ``button`` (a str), the one
+        carrying ``button`` (a CallbackData), or that very button (e.g. ``reply.button_at(0, 1)``)."""
+        if isinstance(button, str):
+            button = reply.button(button)
+        elif isinstance(button, CallbackData):
+            button = reply.button_with_data(button)
         if button.callback_data is None:
             raise LookupError(f"button {button.text!r} carries no callback data")
         return await self.press(button.callback_data, on=reply, lang=lang)

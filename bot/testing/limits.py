@@ -1,0 +1,24 @@
+"""Telegram's size limits, and the two measures they are counted in."""
+
+from __future__ import annotations
+
+MESSAGE_LIMIT = 4096  # characters of a message's text, after entities are parsed
+CAPTION_LIMIT = 1024  # characters of a photo's caption
+CALLBACK_DATA_LIMIT = 64  # bytes of a button's callback_data
+CALLBACK_ANSWER_LIMIT = 200  # characters of an answerCallbackQuery text
+INLINE_QUERY_LIMIT = 256  # characters of a switch_inline_query
+INLINE_RESULTS_LIMIT = 50  # results in one answerInlineQuery
+
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def utf16_length(text: str) -> int:
+    """Telegram counts lengths in UTF-16 code units: an emoji outside the BMP is two."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def png_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height from a PNG's header; None if ``data`` is no PNG."""
+    if len(data) < 24 or not data.startswith(_PNG_MAGIC) or data[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
