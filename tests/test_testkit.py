@@ -5,6 +5,7 @@ not lean on them."""
 from __future__ import annotations
 
 import ast
+import asyncio
 from collections.abc import Callable
 
 import pytest
@@ -82,6 +83,13 @@ async def test_buttons_are_found_by_label_data_and_position(make_client: Callabl
     switched = await client.click(shown, TurnoverCb(period="2024"))
     assert switched.assert_answered().callback_query_id == switched.callback_query_id
     assert "<b>2024</b>" in switched.last.text
+
+
+async def test_updates_handled_at_once_keep_their_own_replies(make_client: Callable[..., BotClient]) -> None:
+    clients = [make_client("en"), make_client("ru"), make_client("kk")]
+    replies = await asyncio.gather(*(client.send("/help") for client in clients))
+    for client, got in zip(clients, replies, strict=True):
+        assert [reply.method.chat_id for reply in got.messages] == [client.user_id]  # type: ignore[attr-defined]
 
 
 async def test_assert_answered_catches_a_forgotten_answer() -> None:

@@ -25,7 +25,7 @@ from aiogram.methods import (
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot.testing.session import RecordingSession
+from bot.testing.session import RecordingSession, calls_for_this_update
 
 
 @dataclass
@@ -182,9 +182,12 @@ class BotClient:
         update = Update.model_validate(
             {"update_id": next(self._update_ids), **payload}, context={"bot": self.bot}
         )
-        before = len(self.session.requests)
-        await self.dispatcher.feed_update(self.bot, update)
-        calls = zip(self.session.requests[before:], self.session.results[before:], strict=True)
+        calls: list[tuple[TelegramMethod[Any], Any]] = []
+        recording = calls_for_this_update.set(calls)
+        try:
+            await self.dispatcher.feed_update(self.bot, update)
+        finally:
+            calls_for_this_update.reset(recording)
         query = update.callback_query
         return Replies(
             [Reply(method, self._as_message(method, raw)) for method, raw in calls],

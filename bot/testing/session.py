@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import AsyncGenerator
+from contextvars import ContextVar
 from typing import Any, cast
 
 from aiogram import Bot
@@ -46,6 +47,14 @@ def _chat(chat_id: int | str | None) -> dict[str, Any]:
     return {"id": chat_id, "type": "private" if numeric > 0 else "group"}
 
 
+#: Where each call is also recorded, with its answer, while one update is handled: the client
+#: sets it around ``feed_update``, so that updates handled at once each get their own calls
+#: (and a task the handler starts inherits it).
+calls_for_this_update: ContextVar[list[tuple[TelegramMethod[Any], Any]] | None] = ContextVar(
+    "calls_for_this_update", default=None
+)
+
+
 class RecordingSession(BaseSession):
     """Answers every Bot API call locally, the way Telegram would, and keeps a record of it."""
 
@@ -72,12 +81,17 @@ class RecordingSession(BaseSession):
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
     ) -> TelegramType:
         self.requests.append(method)
+        update_calls = calls_for_this_update.get()
         failure = self._failure_for(method)
         if failure is not None:
             self.results.append(None)
+            if update_calls is not None:
+                update_calls.append((method, None))
             raise failure
         result = self._result(method)
         self.results.append(result)
+        if update_calls is not None:
+            update_calls.append((method, result))
         response = _response_model(method.__returning__).model_validate(
             {"ok": True, "result": result}, context={"bot": bot}
         )
