@@ -1,39 +1,69 @@
-"""``python -m bot chat``: the bot in a terminal, no token, no Telegram."""
+"""``python -m bot chat``: the bot in a terminal, no token, no Telegram.
+
+The conversations run in this process (``bot.chat.chat`` reading a typed script from stdin);
+one test starts the real command line to check that it needs no token.
+"""
 
 from __future__ import annotations
 
+import io
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
+from bot.chat import chat
+from bot.config import Settings
 from bot.testing.process import bot_env, run_cli
+from tests.conftest import copy_loaded
+
+Typed = Callable[[str, str], Awaitable[str]]
 
 
-def chat(tmp_path: Path, lang: str, typed: str) -> str:
-    done = run_cli("chat", "--lang", lang, env=bot_env(tmp_path / "chat.sqlite3"), input=typed)
-    assert done.returncode == 0, done.stderr
-    assert "Traceback" not in done.stderr
-    return done.stdout
+@pytest.fixture
+def typed(settings: Settings, loaded_database: Path, monkeypatch: pytest.MonkeyPatch) -> Typed:
+    """What the terminal shows when a script is typed in a language, line by line, then Ctrl-D."""
+    copy_loaded(loaded_database, settings)
+
+    async def chat_with(lang: str, script: str) -> str:
+        shown = io.StringIO()
+        monkeypatch.setattr("sys.stdin", io.StringIO(script))
+        monkeypatch.setattr("sys.stdout", shown)
+        await chat(settings, lang)
+        return shown.getvalue()
+
+    return chat_with
 
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [("ru", "Сальдо"), ("en", "Balance"), ("kk", "Сальдо"), ("be", "Сальда")],
 )
-def test_turnover_in_the_terminal(tmp_path: Path, lang: str, expected: str) -> None:
-    out = chat(tmp_path, lang, "/turnover 2025-08\n")
+async def test_turnover_in_the_terminal(typed: Typed, lang: str, expected: str) -> None:
+    out = await typed(lang, "/turnover 2025-08\n")
     assert expected in out
     assert "<b>" not in out  # HTML is rendered as text
     assert "[1] " in out  # buttons are numbered
 
 
-def test_buttons_are_pressed_by_number(tmp_path: Path) -> None:
-    out = chat(tmp_path, "en", "/sectors\n1\n")
+async def test_buttons_are_pressed_by_number(typed: Typed) -> None:
+    out = await typed("en", "/sectors\n1\n")
     assert "bot (edited)>" in out
     assert "Sources" in out
 
 
-def test_questions_and_inline_mode_in_the_terminal(tmp_path: Path) -> None:
-    out = chat(tmp_path, "en", "what about Magnum?\n@food retail\n")
+async def test_questions_and_inline_mode_in_the_terminal(typed: Typed) -> None:
+    out = await typed("en", "what about Magnum?\n@food retail\n")
     assert "Collaboration with the Magnum chain" in out
     assert "bot (inline)>" in out and "Food and retail" in out
+
+
+@pytest.mark.slow
+def test_the_command_needs_no_token(tmp_path: Path) -> None:
+    done = run_cli(
+        "chat", "--lang", "en", env=bot_env(tmp_path / "chat.sqlite3"), input="/turnover 2025-08\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "Balance" in done.stdout
+    assert "[1] " in done.stdout

@@ -137,6 +137,7 @@ async def test_unchanged_files_are_not_loaded_again(store: Store) -> None:
     assert await store.load_data(DATA, force=True)
 
 
+@pytest.mark.slow
 def test_the_cli_names_the_problem_and_exits_non_zero(tmp_path: Path) -> None:
     broken = broken_copy(tmp_path, "trade.toml", r"^growth_pct = 17$", "growth_pct = true")
     done = run_cli("data", "load", str(broken), env=bot_env(tmp_path / "cli.sqlite3"))

@@ -31,6 +31,8 @@ from bot.testing.broadcast import (
 from bot.testing.process import BotProcess, run_cli_async
 from bot.testing.standin import BotApiStandin, FaultPlan, SendCounters
 
+pytestmark = pytest.mark.slow  # bot processes
+
 RATE = 100.0  # DELIVERY_RATE_LIMIT for the bot
 
 
@@ -56,7 +58,7 @@ async def test_kill_9_mid_broadcast_resumes_with_nothing_lost(tmp_path: Path) ->
     async with BotApiStandin(per_chat_limit=1) as api:
         env = broadcast_env(api.base_url, db_path, RATE, log_level="INFO")
         try:
-            async with asyncio.timeout(50):
+            async with asyncio.timeout(150):  # a hang detector: two start-ups on a busy machine
                 processes.append(await BotProcess.start(env, tmp_path / "bot-1.log"))
                 await processes[0].wait_until_polling(api)
                 assert await publish(env, tmp_path) == 300
@@ -149,7 +151,7 @@ async def broadcast_with_faults(tmp_path: Path) -> FaultRun:
         env = broadcast_env(api.base_url, db_path, RATE, log_level="INFO")
         bot = await BotProcess.start(env, tmp_path / "bot.log")
         try:
-            async with asyncio.timeout(45):
+            async with asyncio.timeout(120):  # a hang detector, not a speed test
                 await bot.wait_until_polling(api)
                 assert await publish(env, tmp_path) == 80
                 await wait_until_delivered(Outbox(db_path), bot, 80, within=40)

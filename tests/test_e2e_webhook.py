@@ -10,9 +10,12 @@ import sqlite3
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from bot.testing.process import BotProcess, bot_env, run_cli
 from bot.testing.standin import BotApiStandin
+
+pytestmark = pytest.mark.slow  # the bot as a process, twice
 
 TOKEN = "123456:TEST-token-webhook"
 SECRET = "hook-Secret_42"
@@ -63,7 +66,7 @@ def states(tmp_path: Path) -> dict[str, int]:
         return dict(db.execute("SELECT state, count(*) FROM deliveries GROUP BY state").fetchall())
 
 
-async def wait_http(url: str, timeout: float = 20) -> None:
+async def wait_http(url: str, timeout: float = 60) -> None:
     async with asyncio.timeout(timeout), aiohttp.ClientSession() as http:
         while True:
             try:

@@ -19,6 +19,7 @@ def run_bot(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     return run_cli("run", env=bot_env(tmp_path / "s.sqlite3", **env), cwd=tmp_path)  # no .env there
 
 
+@pytest.mark.slow
 def test_missing_token(tmp_path: Path) -> None:
     done = run_bot(tmp_path)
     assert done.returncode == 2
@@ -27,6 +28,7 @@ def test_missing_token(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("env", "name"),
     [

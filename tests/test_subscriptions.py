@@ -397,6 +397,7 @@ async def test_a_thousand_concurrent_taps_end_consistent(
         assert (await cursor.fetchone())[0] == 100  # type: ignore[index]
 
 
+@pytest.mark.slow
 def test_publish_file_from_the_command_line(tmp_path: Path) -> None:
     update = tmp_path / "update.toml"
     env = bot_env(tmp_path / "cli.sqlite3")

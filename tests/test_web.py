@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import pytest
 from aiogram import Bot, Dispatcher
@@ -17,6 +18,7 @@ from bot.metrics import Metrics
 from bot.store.repo import Store
 from bot.testing.session import RecordingSession
 from bot.web import create_web_app
+from tests.conftest import copy_loaded
 
 SECRET = "s3cret-Token_for-webhook"
 _ids = itertools.count(1)
@@ -29,8 +31,9 @@ def webhook_settings(make_settings: Callable[..., Settings]) -> Settings:
 
 @pytest.fixture
 async def web(
-    webhook_settings: Settings,
+    webhook_settings: Settings, loaded_database: Path
 ) -> AsyncIterator[tuple[TestClient, RecordingSession, Store, Metrics]]:  # type: ignore[type-arg]
+    copy_loaded(loaded_database, webhook_settings)
     store = await open_store(webhook_settings)
     session = RecordingSession()
     bot: Bot = create_bot(webhook_settings, session=session)
