@@ -34,12 +34,12 @@ from pydantic import SecretStr
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bot import screens  # noqa: E402
 from bot.app import create_bot, create_dispatcher, create_i18n  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.domain.models import LOCALES  # noqa: E402
-from bot.handlers import screens  # noqa: E402
 from bot.offline import BotClient, RecordingSession  # noqa: E402
-from bot.store.repo import Store  # noqa: E402
+from bot.store import Store  # noqa: E402
 from bot.views import chart as chart_view  # noqa: E402
 
 

@@ -28,7 +28,7 @@ from bot.domain.models import LOCALES
 from bot.handlers import routers
 from bot.metrics import Metrics
 from bot.middlewares import LocaleMiddleware, ObserveMiddleware, ThrottlingMiddleware
-from bot.store.repo import Store
+from bot.store import Store
 from bot.views.menu import bot_commands, bot_description, bot_short_description
 from bot.web import create_web_app
 

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-Locale = Literal["ru", "en", "kk", "be"]
+from bot.domain.models import Locale
 
 _TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
 
@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     database_path: Path = Path("data/bot.sqlite3")
     data_dir: Path = Path("data")
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
-    default_locale: Locale = "ru"
+    default_locale: Locale = Locale.RU
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     delivery_rate_limit: float = Field(default=25.0, gt=0, le=1000)
     log_format: Literal["text", "json"] = "text"

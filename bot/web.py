@@ -12,7 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from bot.config import Settings
 from bot.metrics import Metrics
-from bot.store.repo import Store
+from bot.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +25,7 @@ async def healthz(request: web.Request) -> web.Response:
     store = request.app[STORE_KEY]
     try:
         async with asyncio.timeout(2):
-            async with store.db.conn.execute("SELECT 1") as cursor:
-                await cursor.fetchone()
+            await store.ping()
     except Exception as exc:  # a closed, locked or broken database: not healthy
         log.warning("health check failed: %s", type(exc).__name__)
         return web.json_response({"status": "unavailable"}, status=503)
@@ -34,7 +33,8 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def metrics(request: web.Request) -> web.Response:
-    body = await request.app[METRICS_KEY].render(request.app[STORE_KEY])
+    outbox = await request.app[STORE_KEY].outbox.counts()
+    body = request.app[METRICS_KEY].render(outbox)
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 

@@ -20,12 +20,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
+from bot import screens
 from bot.app import create_dispatcher
 from bot.config import Settings
 from bot.domain.models import Period
-from bot.handlers import screens
 from bot.offline import BotClient, RecordingSession, png_size
-from bot.store.repo import Store
+from bot.store import Store
 from bot.views import chart as chart_view
 from bot.views import format as fmt
 from tests.conftest import DATA, LOCALES

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.dataset import DatasetError, load_dataset
 from bot.domain.models import Flow, Period, Reporter
-from bot.store.dataset import DatasetError, load_dataset
-from bot.store.repo import Store
+from bot.store import Store
 from tests.conftest import DATA, REPO
 
 

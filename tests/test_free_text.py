@@ -12,7 +12,7 @@ from aiogram.types import InlineQueryResultArticle, InputTextMessageContent
 from aiogram.utils.i18n import I18n
 
 from bot.offline import BotClient
-from bot.store.repo import Store
+from bot.store import Store
 from tests.conftest import LOCALES
 from tests.test_commands import tr
 
@@ -103,7 +103,13 @@ async def test_a_sticker_gets_a_pointer_to_text(make_client: Callable[..., BotCl
 
 @pytest.mark.parametrize(
     "data",
-    ["q1:topic:no-such-topic", "q1:fact:garbage/turnover", "q1:fact:2024/weather", "q1:intent:weather"],
+    [
+        "q1:topic:no-such-topic",
+        "q1:figures:garbage/turnover",
+        "q1:figures:2024/weather",
+        "q1:fact:999999",
+        "q1:intent:weather",
+    ],
 )
 async def test_forged_suggestions_show_a_proper_screen(
     make_client: Callable[..., BotClient], data: str

@@ -17,9 +17,9 @@ from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.chat_action import ChatActionSender
 
+from bot import screens
 from bot.callbacks import ChartCb
-from bot.handlers import screens
-from bot.store.repo import Store
+from bot.store import Store
 from bot.views import chart as chart_view
 from bot.views.common import Rendered
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -17,6 +17,18 @@ from pathlib import Path
 import aiosqlite
 
 _MIGRATION_RE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+#: SQLite's own clock, for ``created_at``/``updated_at`` columns.
+NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+
+def placeholders(count: int) -> str:
+    """``?, ?, ?`` for an ``IN (…)`` of ``count`` values."""
+    return ", ".join("?" * count)
+
+
+def ordered_unique(ids: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(ids))
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ def target_label(target: Target, names: dict[Target, str], locale: str) -> str:
     name = names.get(target, target.id)
     if target.kind is TargetKind.SOURCE:
         return _shorten("📰 " + name)
-    if target.kind is TargetKind.TOPIC:
+    if target.kind in (TargetKind.TOPIC, TargetKind.FACT):
         return _shorten("▪️ " + name)
     return _shorten(name)
 

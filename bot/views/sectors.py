@@ -8,7 +8,7 @@ from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import MenuAction, MenuCb, SectorCb, SubscribeCb
-from bot.domain.models import Sector, SectorCard, SectorUpdate, Topic
+from bot.domain.models import Fact, Sector, SectorCard, Topic
 from bot.views import format as fmt
 from bot.views.common import (
     SAFE_LIMIT,
@@ -48,11 +48,11 @@ def _topic_block(topic: Topic, numbers: dict[str, int], locale: str) -> str:
     )
 
 
-def _updates_block(updates: tuple[SectorUpdate, ...], locale: str) -> str:
+def _facts_block(facts: tuple[Fact, ...], locale: str) -> str:
     lines = [bold(_("📰 Latest updates"))]
-    for update in updates:
-        text = update.text if len(update.text) <= 300 else update.text[:299] + "…"
-        lines.append(f"{italic(fmt.date(update.created_at[:10], locale))} · {quote(text)}")
+    for fact in facts:
+        text = fact.text if len(fact.text) <= 300 else fact.text[:299] + "…"
+        lines.append(f"{italic(fmt.date(fact.created_at[:10], locale))} · {quote(text)}")
     return "\n".join(lines)
 
 
@@ -62,8 +62,8 @@ def _card_text(card: SectorCard, shown: int, locale: str) -> str:
     sources = [source for source in card.sources if source.id in used]
     numbers = numbering(sources)
     parts = [f"{quote(card.sector.emoji)} {bold(card.sector.name)}\n{quote(card.sector.summary)}"]
-    if card.updates:
-        parts.append(_updates_block(card.updates, locale))
+    if card.facts:
+        parts.append(_facts_block(card.facts, locale))
     parts += [_topic_block(topic, numbers, locale) for topic in topics]
     hidden = len(card.topics) - shown
     if hidden:

@@ -1,30 +1,25 @@
 """What each screen shows: ask the store, hand the result to a view.
 
-Shared by commands, deep links and buttons, so ``/turnover 2024``, ``/start turnover_2024``
-and the 2024 button render through one path.
+Shared by commands, deep links, buttons, free text and inline mode, so ``/turnover 2024``,
+``/start turnover_2024``, the 2024 button and "оборот за 2024" render through one path.
+Knows nothing of aiogram's Dispatcher or of SQL; sending is bot/handlers/telegram.py's.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
-from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
-
+from bot.deeplinks import DeepLink, LinkKind
 from bot.domain.models import ALL_SECTORS, Flow
 from bot.domain.trade import headline_period, parse_period, resolve_period
 from bot.search.model import Intent, Target, TargetKind
-from bot.store.repo import Store
-from bot.store.subscriptions import published_update_id
+from bot.store import Store
 from bot.views.chart import TurnoverChart, turnover_chart
 from bot.views.common import Rendered
 from bot.views.search import focus_flows, render_topic_card, target_label
 from bot.views.sectors import render_sector_card, render_sector_list, render_unknown_sector
 from bot.views.sources import PAGE_SIZE, render_sources
 from bot.views.turnover import render_no_data, render_turnover, render_unknown_period
-
-log = logging.getLogger(__name__)
 
 
 async def turnover_screen(
@@ -72,7 +67,7 @@ async def sources_screen(store: Store, locale: str, page: int = 0, source_id: st
 
 
 async def topic_screen(store: Store, locale: str, topic_id: str) -> Rendered | None:
-    topic = await store.sectors.topic(topic_id, locale)
+    topic = await store.topics.get(topic_id, locale)
     if topic is None:
         return None
     sector = await store.sectors.get(topic.sector_id, locale)
@@ -86,7 +81,7 @@ async def target_screen(
 ) -> Rendered:
     """The screen that answers a search target, exactly as its command shows it; ``period``
     (a key) for the trade figures; ``chat_id`` for the subscribe button of a sector card. A
-    published update opens its sector's card, where it is listed. A target gone since (a topic
+    published fact opens its sector's card, where it is listed. A target gone since (a topic
     removed) shows the sectors."""
     intent = target.flow_intent
     if intent is not None:
@@ -97,8 +92,8 @@ async def target_screen(
         return await sources_screen(store, locale, source_id=target.id)
     if target.kind is TargetKind.SECTOR:
         return await sector_screen(store, locale, target.id, chat_id)
-    if target.kind is TargetKind.TOPIC and (update_id := published_update_id(target.id)) is not None:
-        sector_id = await store.updates.sector_of(update_id)
+    if target.kind is TargetKind.FACT and target.id.isdigit():
+        sector_id = await store.facts.sector_of(int(target.id))
         if sector_id is not None and sector_id != ALL_SECTORS:
             return await sector_screen(store, locale, sector_id, chat_id)
     elif target.kind is TargetKind.TOPIC:
@@ -130,41 +125,12 @@ async def chart_screen(store: Store, locale: str) -> TurnoverChart | None:
     return turnover_chart(figures, await store.sources.by_ids(source_ids), locale)
 
 
-async def answer(message: Message, screen: Rendered) -> None:
-    await message.answer(screen.text, reply_markup=screen.markup)
-
-
-async def edit_markup(callback: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
-    """Change only the buttons under the message the button was on."""
-    if not isinstance(callback.message, Message):
-        return
-    try:
-        await callback.message.edit_reply_markup(reply_markup=markup)
-    except TelegramBadRequest as exc:
-        if "message is not modified" not in exc.message:
-            raise
-
-
-async def edit_message(message: Message, text: str) -> None:
-    """Replace the text of a message the bot sent, ignoring "message is not modified"."""
-    try:
-        await message.edit_text(text)
-    except TelegramBadRequest as exc:
-        if "message is not modified" not in exc.message:
-            raise
-
-
-async def edit(callback: CallbackQuery, screen: Rendered) -> None:
-    """Show ``screen`` in place of the message the button was on (or anew if that is gone)."""
-    message = callback.message
-    if message is None or isinstance(message, InaccessibleMessage):
-        if callback.from_user is not None and callback.bot is not None:
-            await callback.bot.send_message(callback.from_user.id, screen.text, reply_markup=screen.markup)
-        return
-    try:
-        await message.edit_text(screen.text, reply_markup=screen.markup)
-    except TelegramBadRequest as exc:
-        # The same button tapped twice: Telegram refuses an edit that changes nothing.
-        if "message is not modified" not in exc.message:
-            raise
-        log.debug("edit skipped: message not modified")
+async def deep_link_screen(link: DeepLink, store: Store, locale: str, chat_id: int) -> Rendered:
+    """The screen a /start deep link opens."""
+    if link.kind is LinkKind.SECTOR:
+        return await sector_screen(store, locale, link.argument, chat_id)
+    if link.kind is LinkKind.TURNOVER:
+        return await turnover_screen(store, locale, link.argument)
+    if link.kind is LinkKind.SECTORS:
+        return await sectors_screen(store, locale)
+    return await sources_screen(store, locale)
