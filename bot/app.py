@@ -13,7 +13,6 @@ from pathlib import Path
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
@@ -28,6 +27,7 @@ from bot.domain.models import LOCALES
 from bot.handlers import routers
 from bot.metrics import Metrics
 from bot.middlewares import LocaleMiddleware, ObserveMiddleware, ThrottlingMiddleware
+from bot.session import JsonSession
 from bot.store import Store
 from bot.views.menu import bot_commands, bot_description, bot_short_description
 from bot.web import create_web_app
@@ -43,7 +43,7 @@ def create_i18n(default_locale: str) -> I18n:
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     if session is None:
         api = TelegramAPIServer.from_base(settings.bot_api_url) if settings.bot_api_url else None
-        session = AiohttpSession(api=api) if api else AiohttpSession()
+        session = JsonSession(api=api) if api else JsonSession()
     return Bot(
         token=settings.require_token().get_secret_value(),
         session=session,
