@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
@@ -36,6 +37,17 @@ def italic(text: str) -> str:
 
 def link(text: str, url: str) -> str:
     return f'<a href="{escape(url, quote=True)}">{quote(text)}</a>'
+
+
+def button(text: str, data: CallbackData) -> InlineKeyboardButton:
+    """A callback button. Hot views build their markup directly from these: aiogram's
+    InlineKeyboardBuilder deep-copies its markup on every added button."""
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+
+def rows(buttons: Sequence[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+    """``buttons`` laid out ``width`` to a row."""
+    return [list(buttons[start : start + width]) for start in range(0, len(buttons), width)]
 
 
 @dataclass(frozen=True)
