@@ -102,9 +102,9 @@ def main(argv: list[str] | None = None) -> int:
             settings.log_format,
         )
         if args.command == "run":
+            settings.require_token()  # before aiogram is imported: a missing token fails at once
             from bot.app import run
 
-            settings.require_token()
             asyncio.run(run(settings))
         elif args.command == "chat":
             from bot.chat import chat

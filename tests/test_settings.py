@@ -15,11 +15,21 @@ from tests.conftest import REPO
 SECRET = "123456:VERY-secret-value"
 
 
+# `python -m bot run`, telling on stdout whether aiogram was imported before it stopped.
+_RUN = (
+    "import sys\n"
+    "from bot.__main__ import main\n"
+    "code = main(['run'])\n"
+    "print('aiogram imported' if 'aiogram' in sys.modules else 'aiogram not imported')\n"
+    "sys.exit(code)\n"
+)
+
+
 def run_bot(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "ADMIN_", "DEFAULT_"))}
     clean.update({"DATABASE_PATH": str(tmp_path / "s.sqlite3"), **env})
     return subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
+        [sys.executable, "-c", _RUN],
         cwd=tmp_path,  # no .env there
         env={**clean, "PYTHONPATH": str(REPO)},
         capture_output=True,
@@ -35,6 +45,7 @@ def test_missing_token(tmp_path: Path) -> None:
     assert done.stderr.strip().splitlines() == [
         "error: BOT_TOKEN is not set: put the token from @BotFather in the environment or .env"
     ]
+    assert done.stdout.strip() == "aiogram not imported"  # fails fast, before the heavy import
 
 
 @pytest.mark.parametrize(
@@ -54,6 +65,7 @@ def test_malformed_setting_is_named_in_one_line_without_its_value(
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: invalid setting {name}:"), done.stderr
     assert "secret" not in done.stderr.lower()
+    assert done.stdout.strip() == "aiogram not imported"
 
 
 def test_admin_ids_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
