@@ -44,7 +44,9 @@ def test_payloads_the_bot_never_made_decode_to_nothing(payload: str) -> None:
         (Target(TargetKind.FACT, "7"), None, None),
     ],
 )
-def test_a_card_links_to_the_screen_that_shows_it(target: Target, sector: str | None, payload: str | None) -> None:
+def test_a_card_links_to_the_screen_that_shows_it(
+    target: Target, sector: str | None, payload: str | None
+) -> None:
     link = for_target(target, sector)
     assert (link.payload if link else None) == payload
 

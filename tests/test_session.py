@@ -44,7 +44,9 @@ async def test_a_message_goes_as_json_with_its_text_and_buttons_intact(
     server, seen = api
     session = JsonSession(api=TelegramAPIServer.from_base(str(server.make_url(""))))
     bot = Bot(TOKEN, session=session)
-    markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="2024", callback_data="t1:2024")]])
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="2024", callback_data="t1:2024")]]
+    )
     try:
         await bot(SendMessage(chat_id=7, text="<b>Товарооборот</b> +17 %", reply_markup=markup))
     finally:
