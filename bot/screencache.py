@@ -78,14 +78,14 @@ class DataVersion:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._read = read
-        self._interval = interval
+        self.interval = interval
         self._clock = clock
         self._value: str | None = None
         self._checked_at = float("-inf")
 
     async def current(self) -> str:
         now = self._clock()
-        if self._value is None or now - self._checked_at >= self._interval:
+        if self._value is None or now - self._checked_at >= self.interval:
             self._value = await self._read()
             self._checked_at = now
         return self._value

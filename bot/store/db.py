@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import uuid
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -29,6 +30,19 @@ def placeholders(count: int) -> str:
 
 def ordered_unique(ids: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
+
+
+DATA_VERSION = "data_version"  # the meta key: changes with every load, fetch or publish
+
+
+async def bump_data_version(conn: aiosqlite.Connection) -> str:
+    """Give the data a new version, inside the caller's transaction; returns it."""
+    version = uuid.uuid4().hex
+    await conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (DATA_VERSION, version),
+    )
+    return version
 
 
 @dataclass(frozen=True)
@@ -115,6 +129,12 @@ class Database:
         async with self._write_lock:
             cursor = await self.conn.execute(sql, params)
             return cursor.rowcount
+
+    async def data_version(self) -> str:
+        """The version :func:`bump_data_version` stored last ('' before the first load)."""
+        async with self.conn.execute("SELECT value FROM meta WHERE key = ?", (DATA_VERSION,)) as cursor:
+            row = await cursor.fetchone()
+        return str(row[0]) if row else ""
 
     async def schema_version(self) -> int:
         async with self.conn.execute("PRAGMA user_version") as cursor:

@@ -9,8 +9,9 @@ import logging
 from pathlib import Path
 
 from bot.dataset import fingerprint, load_dataset
+from bot.screencache import DataVersion, ScreenCache
 from bot.store.charts import ChartRepo
-from bot.store.db import Database
+from bot.store.db import Database, bump_data_version
 from bot.store.facts import FactRepo
 from bot.store.outbox import OutboxRepo
 from bot.store.search import SearchRepo, rebuild_index
@@ -28,11 +29,14 @@ log = logging.getLogger(__name__)
 class Store:
     def __init__(self, db: Database) -> None:
         self.db = db
+        # What the screens were drawn from, and the screens: see bot/screencache.py.
+        self.version = DataVersion(db.data_version)
+        self.screens = ScreenCache()
         self.search = SearchRepo(db)
         self.sources = SourceRepo(db)
         self.trade = TradeRepo(db, self.sources)
         self.topics = TopicRepo(db)
-        self.facts = FactRepo(db, self.search)
+        self.facts = FactRepo(db, self.search, self.version)
         self.sectors = SectorRepo(db, self.sources, self.topics, self.facts)
         self.users = UserRepo(db)
         self.subscriptions = SubscriptionRepo(db)
@@ -79,6 +83,8 @@ class Store:
             await replace_dataset(conn, dataset)
             await rebuild_index(conn, dataset)
             await self.facts.reindex(conn)  # the rebuild kept only the data files' items
+            version = await bump_data_version(conn)
+        self.version.bump(version)
         await self.search.refresh()
         log.info(
             "dataset loaded: %d sources, %d sectors, %d figures, %d topics, %d concepts",

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.domain.models import ALL_SECTORS, LOCALES, Fact
+from bot.screencache import DataVersion
 from bot.search.model import TargetKind
-from bot.store.db import Database
+from bot.store.db import Database, bump_data_version
 from bot.store.search import SearchRepo
 
 
@@ -33,9 +34,10 @@ class FactContent:
 
 
 class FactRepo:
-    def __init__(self, db: Database, search: SearchRepo) -> None:
+    def __init__(self, db: Database, search: SearchRepo, version: DataVersion) -> None:
         self._db = db
         self._search = search  # a published fact is searchable at once
+        self._version = version  # and shows on its sector's card at once
 
     async def _index(
         self, conn: aiosqlite.Connection | None, fact_id: int, sector_id: str, texts: Mapping[str, str]
@@ -104,6 +106,8 @@ class FactRepo:
                 (fact_id, *params),
             )
             recipients = cursor.rowcount
+            version = await bump_data_version(conn)
+        self._version.bump(version)
         return Published(fact_id=int(fact_id or 0), recipients=recipients)
 
     async def count_recipients(self, sector_id: str) -> int:
