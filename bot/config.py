@@ -15,6 +15,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.models import Locale
 
+_BASE_URL_RE = re.compile(r"^https?://[^\s/]+")
+_URL_EXAMPLES = {"bot_api_url": "http://127.0.0.1:8081", "webhook_base_url": "https://bot.example.org"}
 _TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
 
 
@@ -55,21 +57,13 @@ class Settings(BaseSettings):
             raise ValueError("expected the form 123456:ABC-DEF… that @BotFather gives")
         return value
 
-    @field_validator("bot_api_url")
+    @field_validator("bot_api_url", "webhook_base_url")
     @classmethod
-    def _api_url(cls, value: str) -> str:
+    def _base_url(cls, value: str, info: ValidationInfo) -> str:
         value = value.strip().rstrip("/")
-        if value and not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError("expected an http(s) base URL such as http://127.0.0.1:8081, or empty")
-        return value
-
-    @field_validator("webhook_base_url")
-    @classmethod
-    def _webhook_url(cls, value: str) -> str:
-        value = value.strip().rstrip("/")
-        if value and not re.match(r"^https?://[^\s/]+", value):
+        if value and not _BASE_URL_RE.match(value):
             raise ValueError(
-                "expected the public https base URL Telegram will call, e.g. https://bot.example.org"
+                f"expected an http(s) base URL such as {_URL_EXAMPLES[info.field_name or '']}, or empty"
             )
         return value
 
