@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     web_server_host: str = "0.0.0.0"  # noqa: S104 (a server in a container listens on all interfaces)
     web_server_port: int | None = Field(default=None, ge=1, le=65535)
     shutdown_timeout: float = Field(default=10.0, gt=0)
+    # Official statistics (`data fetch`): without a key, Comtrade's public preview endpoint.
+    comtrade_api_url: str = "https://comtradeapi.un.org"
+    comtrade_api_key: SecretStr | None = None
+    stats_refresh_hours: int = Field(default=0, ge=0)  # 0: fetch only when asked
 
     @field_validator("bot_token")
     @classmethod
@@ -61,6 +65,14 @@ class Settings(BaseSettings):
         value = value.strip().rstrip("/")
         if value and not re.match(r"^https?://[^\s/]+", value):
             raise ValueError("expected an http(s) base URL such as http://127.0.0.1:8081, or empty")
+        return value
+
+    @field_validator("comtrade_api_url")
+    @classmethod
+    def _comtrade_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("expected an http(s) base URL such as https://comtradeapi.un.org")
         return value
 
     @field_validator("webhook_base_url")
