@@ -3,6 +3,17 @@
 No aiogram, no SQL.
 """
 
+from bot.ingest.comtrade import ComtradeClient, ComtradeError, ComtradeQuery, plan_queries
 from bot.ingest.hs_chapters import ChapterName, HsChaptersError, load_hs_chapters
+from bot.ingest.rows import ComtradeRow
 
-__all__ = ["ChapterName", "HsChaptersError", "load_hs_chapters"]
+__all__ = [
+    "ChapterName",
+    "ComtradeClient",
+    "ComtradeError",
+    "ComtradeQuery",
+    "ComtradeRow",
+    "HsChaptersError",
+    "load_hs_chapters",
+    "plan_queries",
+]
