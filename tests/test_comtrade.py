@@ -3,6 +3,9 @@ downloaded files, the mapping to trade figures, and the HS chapter names."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -10,14 +13,18 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from bot.domain.models import Reporter
+from bot.domain.models import Flow, Period, Reporter
 from bot.ingest.comtrade import ComtradeClient, ComtradeError, ComtradeQuery, plan_queries
+from bot.ingest.files import ComtradeFileError, read_comtrade_file
 from bot.ingest.hs_chapters import CHAPTERS, HsChaptersError, load_hs_chapters
+from bot.ingest.mapping import MappingError, diff, map_rows
+from bot.ingest.rows import ComtradeRow
 from tests.comtrade_standin import KEY_HEADER, ComtradeStandin, Fault, make_row
 from tests.conftest import DATA
 
 KZ, BY = 398, 112
 KEY = "c0ffee-VERY-secret-key"
+RETRIEVED = dt.date(2026, 11, 29)
 
 
 class FakeTime:
@@ -54,6 +61,10 @@ def totals_2024() -> list[dict[str, Any]]:
 
 
 KZ_2024 = ComtradeQuery(Reporter.KAZAKHSTAN, "A", ("2023", "2024"), "TOTAL")
+
+
+def rows_of(raw: list[dict[str, Any]]) -> list[ComtradeRow]:
+    return [ComtradeRow.model_validate(row) for row in raw]
 
 
 # -- the client: URLs, parameters, the key ---------------------------------------------------
@@ -278,6 +289,191 @@ def test_plan_keeps_every_preview_answer_under_the_cap() -> None:
     assert len(monthly_totals) == 2 * 11 and all(len(q.periods) == 12 for q in monthly_totals)
     assert monthly_totals[0].periods[:2] == ("201501", "201502")
     assert all(len(q.periods) <= 12 for q in monthly)
+
+
+# -- mapping ---------------------------------------------------------------------------------
+
+
+def test_each_side_keeps_its_own_figures_with_the_mirror_made_explicit() -> None:
+    stats = map_rows(rows_of(totals_2024()), RETRIEVED)
+    found = {(f.reporter, f.flow): f for f in stats.figures}
+    kz_exports_seen_by_kz = found[(Reporter.KAZAKHSTAN, Flow.EXPORT_KZ_TO_BY)]
+    by_exports_seen_by_kz = found[(Reporter.KAZAKHSTAN, Flow.EXPORT_BY_TO_KZ)]
+    assert (kz_exports_seen_by_kz.value_usd, kz_exports_seen_by_kz.mirror) == (250_000_000.0, False)
+    assert (by_exports_seen_by_kz.value_usd, by_exports_seen_by_kz.mirror) == (700_000_000.5, True)
+    by_own = found[(Reporter.BELARUS, Flow.EXPORT_BY_TO_KZ)]
+    kz_seen_by_by = found[(Reporter.BELARUS, Flow.EXPORT_KZ_TO_BY)]
+    assert (by_own.value_usd, by_own.mirror) == (760_000_000.0, False)
+    assert (kz_seen_by_by.value_usd, kz_seen_by_by.mirror) == (240_000_000.0, True)
+    assert all(f.period == Period(2024) for f in stats.figures)
+    assert not any(f.computed for f in stats.figures if f.flow is not Flow.TURNOVER)
+
+
+def test_turnover_is_the_sum_of_one_reporters_flows_marked_computed() -> None:
+    rows = [*totals_2024(), make_row(KZ, BY, "X", 10.0, 2023)]  # 2023: one flow only
+    stats = map_rows(rows_of(rows), RETRIEVED)
+    turnovers = {(f.period.key, f.reporter): f for f in stats.figures if f.flow is Flow.TURNOVER}
+    assert set(turnovers) == {("2024", Reporter.KAZAKHSTAN), ("2024", Reporter.BELARUS)}
+    assert turnovers[("2024", Reporter.KAZAKHSTAN)].value_usd == 950_000_000.5
+    assert turnovers[("2024", Reporter.BELARUS)].value_usd == 1_000_000_000.0
+    assert all(f.computed and not f.mirror for f in turnovers.values())
+
+
+def test_every_figure_names_its_source_by_reporter_and_year() -> None:
+    rows = [*totals_2024(), make_row(KZ, BY, "X", 20_000_000.0, 2025, month=3)]
+    stats = map_rows(rows_of(rows), RETRIEVED)
+    assert {f.source_id for f in stats.figures if f.reporter is Reporter.KAZAKHSTAN} == {
+        "comtrade-kz-2024",
+        "comtrade-kz-2025",
+    }
+    sources = {s.id: s for s in stats.sources}
+    assert sorted(sources) == ["comtrade-by-2024", "comtrade-kz-2024", "comtrade-kz-2025"]
+    kz = sources["comtrade-kz-2024"]
+    assert (kz.outlet, kz.title, kz.retrieved) == ("UN Comtrade", "Kazakhstan's report", RETRIEVED)
+    assert kz.citation == "UN Comtrade, Kazakhstan's report, retrieved 2026-11-29"
+    assert sources["comtrade-by-2024"].title == "Belarus's report"
+    [march] = [f for f in stats.figures if f.period.year == 2025]
+    assert march.period.key == "2025-03..03" and march.flow is Flow.EXPORT_KZ_TO_BY
+
+
+def test_chapters_become_per_direction_figures() -> None:
+    rows = [
+        make_row(KZ, BY, "M", 5_000_000.0, 2024, cmd="84"),
+        make_row(KZ, BY, "X", 9_000_000.0, 2024, cmd="27"),
+        make_row(BY, KZ, "X", 4_800_000.0, 2024, cmd="84"),
+    ]
+    stats = map_rows(rows_of(rows), RETRIEVED)
+    assert stats.figures == ()
+    assert [(c.reporter, c.flow, c.chapter, c.value_usd, c.mirror) for c in stats.chapters] == [
+        (Reporter.BELARUS, Flow.EXPORT_BY_TO_KZ, "84", 4_800_000.0, False),
+        (Reporter.KAZAKHSTAN, Flow.EXPORT_BY_TO_KZ, "84", 5_000_000.0, True),
+        (Reporter.KAZAKHSTAN, Flow.EXPORT_KZ_TO_BY, "27", 9_000_000.0, False),
+    ]
+    assert stats.chapters[1].key == ("2024", Reporter.KAZAKHSTAN, Flow.EXPORT_BY_TO_KZ, "84")
+    assert stats.chapters[1].source_id == "comtrade-kz-2024"
+
+
+def test_rows_about_anything_else_are_ignored_and_counted() -> None:
+    other = [
+        make_row(KZ, 0, "X", 1.0, 2024),  # Kazakhstan's exports to the world
+        make_row(KZ, BY, "RX", 1.0, 2024),  # re-exports
+        dict(make_row(KZ, BY, "X", 1.0, 2024), motCode=2100),  # one transport mode's share
+        make_row(KZ, BY, "X", 1.0, 2024, cmd="8429"),  # a heading, not a chapter
+        make_row(BY, BY, "X", 1.0, 2024),
+    ]
+    stats = map_rows(rows_of([*totals_2024(), *other]), RETRIEVED)
+    assert stats.ignored == 5
+    assert len(stats.figures) == 6  # four flows, two turnovers
+
+
+def test_two_values_for_one_figure_are_refused_a_repeat_is_taken_once() -> None:
+    rows = totals_2024()
+    assert len(map_rows(rows_of([*rows, rows[0]]), RETRIEVED).figures) == 6
+    with pytest.raises(MappingError, match=r"two values for reporter 398, flow X, period 2024"):
+        map_rows(rows_of([*rows, dict(rows[0], primaryValue=1.0)]), RETRIEVED)
+
+
+def test_diff_tells_new_revised_and_unchanged() -> None:
+    old = map_rows(rows_of(totals_2024()), RETRIEVED).figures
+    revised_rows = totals_2024()
+    revised_rows[0] = dict(revised_rows[0], primaryValue=251_000_000.0)  # KZ revised its exports
+    revised_rows[1] = dict(revised_rows[1], primaryValue=700_000_000.501)  # float noise only
+    new_rows = [*revised_rows[:2], make_row(KZ, BY, "X", 300_000_000.0, 2025)]
+    new = map_rows(rows_of(new_rows), RETRIEVED.replace(day=30)).figures
+
+    changes = diff(old, new)
+    assert [(f.period.key, f.flow) for f in changes.new] == [("2025", Flow.EXPORT_KZ_TO_BY)]
+    assert [(a.flow, a.value_usd, b.value_usd) for a, b in changes.revised] == [
+        (Flow.EXPORT_KZ_TO_BY, 250_000_000.0, 251_000_000.0),
+        (Flow.TURNOVER, 950_000_000.5, 951_000_000.501),
+    ]
+    assert [f.flow for f in changes.unchanged] == [Flow.EXPORT_BY_TO_KZ]
+    assert {f.reporter for f in changes.absent} == {Reporter.BELARUS}
+    assert changes.changes
+    again = diff(new, new)
+    assert not again.changes and len(again.unchanged) == len(new)
+    with pytest.raises(ValueError, match="share the key"):
+        diff([*old, old[0]], new)
+
+
+# -- files downloaded from the website -------------------------------------------------------
+
+
+def write_csv(path: Path, rows: list[dict[str, Any]], delimiter: str = ",") -> Path:
+    """The website's download: a BOM, the API's field names as headers, empty cells for nulls."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(list(rows[0]))
+    writer.writerows([["" if value is None else value for value in row.values()] for row in rows])
+    path.write_text("\ufeff" + out.getvalue(), encoding="utf-8")
+    return path
+
+
+def test_a_website_csv_reads_like_the_api(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "TradeData_11_29_2026.csv", totals_2024())
+    from_file = map_rows(read_comtrade_file(path), RETRIEVED)
+    from_api = map_rows(rows_of(totals_2024()), RETRIEVED)
+    assert from_file == from_api
+
+
+def test_a_csv_saved_by_a_spreadsheet_still_reads(tmp_path: Path) -> None:
+    rows = [make_row(KZ, BY, "X", 12.5, 2024, cmd="01"), make_row(KZ, BY, "X", 3.0, 2024, cmd="27")]
+    rows[0]["cmdCode"] = "1"  # the spreadsheet took "01" for a number
+    rows[0]["partnerDesc"] = "Côte d’Ivoire; Bélarus"  # quoted; cp1252 bytes are no UTF-8
+    path = tmp_path / "chapters.csv"
+    write_csv(path, rows, delimiter=";")
+    path.write_bytes(path.read_text(encoding="utf-8-sig").encode("cp1252"))
+    chapters = map_rows(read_comtrade_file(path), RETRIEVED).chapters
+    assert [(c.chapter, c.value_usd) for c in chapters] == [("01", 12.5), ("27", 3.0)]
+
+
+def test_a_bad_csv_cell_is_named_by_file_row_and_field(tmp_path: Path) -> None:
+    rows = totals_2024()
+    rows[1]["primaryValue"] = "7e8 USD"
+    path = write_csv(tmp_path / "kz.csv", rows)
+    with pytest.raises(ComtradeFileError) as caught:
+        read_comtrade_file(path)
+    assert str(caught.value) == (
+        f"{path.as_posix()}, row 3, field 'primaryValue': Input should be a valid number, "
+        "unable to parse string as a number"
+    )
+    rows = totals_2024()
+    rows[2]["refYear"] = ""
+    with pytest.raises(ComtradeFileError, match=r"row 4, field 'refYear': Field required"):
+        read_comtrade_file(write_csv(tmp_path / "kz.csv", rows))
+
+
+def test_a_csv_that_is_no_comtrade_download_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.csv"
+    path.write_text("year,value\n2024,5\n", encoding="utf-8")
+    with pytest.raises(ComtradeFileError, match=r"row 1: missing column\(s\) 'reporterCode', "):
+        read_comtrade_file(path)
+
+
+def test_json_as_the_envelope_or_a_bare_list(tmp_path: Path) -> None:
+    envelope = tmp_path / "kz.json"
+    envelope.write_text(json.dumps({"count": 4, "data": totals_2024(), "error": ""}), encoding="utf-8")
+    bare = tmp_path / "bare.json"
+    bare.write_text(json.dumps(totals_2024()), encoding="utf-8")
+    assert read_comtrade_file(envelope) == read_comtrade_file(bare) == rows_of(totals_2024())
+
+    rows = totals_2024()
+    rows[1]["refMonth"] = 13
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"data": rows}), encoding="utf-8")
+    with pytest.raises(ComtradeFileError) as caught:
+        read_comtrade_file(bad)
+    assert str(caught.value) == (
+        f"{bad.as_posix()}, row 2, field 'refMonth': expected 1..12, or 52 for a whole year"
+    )
+    rows = totals_2024()
+    rows[0]["period"] = "2023"
+    bad.write_text(json.dumps(rows), encoding="utf-8")
+    with pytest.raises(ComtradeFileError, match=r"row 1, field 'period': period '2023' does not match"):
+        read_comtrade_file(bad)
+    bad.write_text('{"data": [', encoding="utf-8")
+    with pytest.raises(ComtradeFileError, match=r"bad\.json: not valid JSON"):
+        read_comtrade_file(bad)
 
 
 # -- HS chapter names ------------------------------------------------------------------------
