@@ -16,7 +16,11 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bot.domain.models import Locale
 
 _BASE_URL_RE = re.compile(r"^https?://[^\s/]+")
-_URL_EXAMPLES = {"bot_api_url": "http://127.0.0.1:8081", "webhook_base_url": "https://bot.example.org"}
+_URL_EXAMPLES = {
+    "bot_api_url": "http://127.0.0.1:8081",
+    "webhook_base_url": "https://bot.example.org",
+    "comtrade_api_url": "https://comtradeapi.un.org",
+}
 _TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
 
 
@@ -49,6 +53,10 @@ class Settings(BaseSettings):
     web_server_host: str = "0.0.0.0"  # noqa: S104 (a server in a container listens on all interfaces)
     web_server_port: int | None = Field(default=None, ge=1, le=65535)
     shutdown_timeout: float = Field(default=10.0, gt=0)
+    # Official statistics (`data fetch`): without a key, Comtrade's public preview endpoint.
+    comtrade_api_url: str = "https://comtradeapi.un.org"
+    comtrade_api_key: SecretStr | None = None
+    stats_refresh_hours: int = Field(default=0, ge=0)  # 0: fetch only when asked
 
     @field_validator("bot_token")
     @classmethod
@@ -57,7 +65,7 @@ class Settings(BaseSettings):
             raise ValueError("expected the form 123456:ABC-DEF… that @BotFather gives")
         return value
 
-    @field_validator("bot_api_url", "webhook_base_url")
+    @field_validator("bot_api_url", "webhook_base_url", "comtrade_api_url")
     @classmethod
     def _base_url(cls, value: str, info: ValidationInfo) -> str:
         value = value.strip().rstrip("/")

@@ -88,7 +88,18 @@ def test_a_copy_of_env_example_is_a_valid_configuration(
 ) -> None:
     for name in list(os.environ):
         if name.startswith(
-            ("BOT_", "WEBHOOK_", "WEB_SERVER_", "ADMIN_", "DEFAULT_", "FLOOD_", "LOG_", "DELIVERY_")
+            (
+                "BOT_",
+                "WEBHOOK_",
+                "WEB_SERVER_",
+                "ADMIN_",
+                "DEFAULT_",
+                "FLOOD_",
+                "LOG_",
+                "DELIVERY_",
+                "COMTRADE_",
+                "STATS_",
+            )
         ):
             monkeypatch.delenv(name)
     env_file = tmp_path / ".env"
@@ -98,5 +109,34 @@ def test_a_copy_of_env_example_is_a_valid_configuration(
     assert not settings.webhook_mode
     assert settings.server_port is None
     assert settings.delivery_rate_limit == 25
+    assert settings.comtrade_api_url == "https://comtradeapi.un.org"
+    assert settings.comtrade_api_key is None  # empty: the preview endpoint
+    assert settings.stats_refresh_hours == 0
     with pytest.raises(SettingsError, match="BOT_TOKEN is not set"):
         settings.require_token()
+
+
+def test_comtrade_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMTRADE_API_URL", "http://127.0.0.1:8090/")
+    monkeypatch.setenv("COMTRADE_API_KEY", "comtrade-VERY-secret")
+    monkeypatch.setenv("STATS_REFRESH_HOURS", "24")
+    settings = load_settings(_env_file=None)
+    assert settings.comtrade_api_url == "http://127.0.0.1:8090"
+    assert settings.comtrade_api_key is not None
+    assert settings.comtrade_api_key.get_secret_value() == "comtrade-VERY-secret"
+    assert settings.stats_refresh_hours == 24
+    assert "VERY-secret" not in repr(settings) and "VERY-secret" not in str(settings.model_dump())
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("COMTRADE_API_URL", "comtradeapi.un.org"),
+        ("STATS_REFRESH_HOURS", "-1"),
+        ("STATS_REFRESH_HOURS", "daily"),
+    ],
+)
+def test_malformed_comtrade_setting_is_named(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=f"^invalid setting {name}:"):
+        load_settings(_env_file=None)
