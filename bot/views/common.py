@@ -95,7 +95,7 @@ def reporter_label(reporter: Reporter | None) -> str:
         return _("🇧🇾 Belarusian statistics")
     if reporter is Reporter.KAZAKHSTAN:
         return _("🇰🇿 Kazakh statistics")
-    return _("📰 Statistics not specified")
+    return _("🗣 As stated in the source")
 
 
 def country(reporter: Reporter) -> str:
