@@ -14,6 +14,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, User
 from bot.callbacks import PublishAction, PublishCb
 from bot.config import Settings
 from bot.delivery import DeliveryWorker
+from bot.domain.limits import UPDATE_TEXT_LIMIT, utf16_length
 from bot.domain.models import ALL_SECTORS, Sector
 from bot.handlers import screens
 from bot.store.repo import Store
@@ -28,7 +29,7 @@ from bot.views.admin import (
     render_stats,
     render_text_too_long,
 )
-from bot.views.updates import UPDATE_TEXT_LIMIT, render_update
+from bot.views.updates import render_update
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +98,8 @@ async def publish_command(
     if not known or not text.strip():
         await screens.answer(message, render_publish_usage(sectors))
         return
-    if len(text) > UPDATE_TEXT_LIMIT:
-        await screens.answer(message, render_text_too_long(len(text)))
+    if utf16_length(text) > UPDATE_TEXT_LIMIT:
+        await screens.answer(message, render_text_too_long(utf16_length(text)))
         return
     assert message.from_user is not None  # IsAdmin saw the user
     await _publish(
@@ -132,8 +133,8 @@ async def receive_text(message: Message, store: Store, locale: str, state: FSMCo
         _known, sector = await _sector_or_none(store, data.get("sector_id", ALL_SECTORS), locale)
         await screens.answer(message, render_ask_text(sector))
         return
-    if len(text) > UPDATE_TEXT_LIMIT:
-        await screens.answer(message, render_text_too_long(len(text)))
+    if utf16_length(text) > UPDATE_TEXT_LIMIT:
+        await screens.answer(message, render_text_too_long(utf16_length(text)))
         return
     data = await state.get_data()
     sector_id = str(data.get("sector_id", ALL_SECTORS))

@@ -9,10 +9,11 @@ from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import PublishAction, PublishCb
+from bot.domain.limits import UPDATE_TEXT_LIMIT
 from bot.domain.models import ALL_SECTORS, DeliveryState, Sector
 from bot.views import format as fmt
 from bot.views.common import Rendered, bold, italic, quote
-from bot.views.updates import UPDATE_TEXT_LIMIT, language_name, sector_label
+from bot.views.updates import language_name, sector_label
 
 
 def render_refusal() -> Rendered:

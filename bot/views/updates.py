@@ -11,8 +11,6 @@ from bot.domain.models import Sector
 from bot.views import format as fmt
 from bot.views.common import Rendered, bold, italic, quote
 
-UPDATE_TEXT_LIMIT = 3500  # leaves room for the heading and the notes within Telegram's 4,096
-
 
 def language_name(locale: str, in_locale: str) -> str:
     """ "русский", "орыс тілі", … from CLDR, in the reader's language."""
