@@ -58,6 +58,11 @@ def render_cancelled() -> Rendered:
     return Rendered(_("Cancelled: nothing was published."))
 
 
+def render_already_published() -> Rendered:
+    """A second tap on "✅ Publish" (a double tap, or the button pressed again)."""
+    return Rendered(_("Already published."))
+
+
 def render_publish_usage(sectors: tuple[Sector, ...]) -> Rendered:
     ids = ", ".join([s.id for s in sectors] + ["all"])
     text = _(
