@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
@@ -20,16 +21,35 @@ STORE_KEY = web.AppKey("store", Store)
 METRICS_KEY = web.AppKey("metrics", Metrics)
 
 
+@dataclass
+class HealthLog:
+    """What the last /healthz found, so that the log says each change once, not every poll."""
+
+    problem: str | None = None
+
+
+HEALTH_KEY = web.AppKey("health", HealthLog)
+
+
 async def healthz(request: web.Request) -> web.Response:
-    """200 when the database answers within two seconds, 503 otherwise."""
-    store = request.app[STORE_KEY]
+    """200 when the database keeps what the bot writes (see ``Database.health``), else 503
+    with the reason; a check that takes over two seconds counts as failed."""
     try:
         async with asyncio.timeout(2):
-            async with store.db.conn.execute("SELECT 1") as cursor:
-                await cursor.fetchone()
-    except Exception as exc:  # a closed, locked or broken database: not healthy
-        log.warning("health check failed: %s", type(exc).__name__)
-        return web.json_response({"status": "unavailable"}, status=503)
+            problem = await request.app[STORE_KEY].ping()
+    except TimeoutError:
+        problem = "the database did not answer within 2 s"
+    except Exception as exc:  # a broken connection: not healthy, whatever it raised
+        problem = f"the database failed: {type(exc).__name__}"
+    seen = request.app[HEALTH_KEY]
+    if problem != seen.problem:
+        if problem is None:
+            log.info("health check passes again")
+        else:
+            log.error("health check fails: %s", problem)
+        seen.problem = problem
+    if problem is not None:
+        return web.json_response({"status": "unavailable", "reason": problem}, status=503)
     return web.json_response({"status": "ok"})
 
 
@@ -52,6 +72,7 @@ def create_web_app(
     app = web.Application()
     app[STORE_KEY] = store
     app[METRICS_KEY] = bot_metrics
+    app[HEALTH_KEY] = HealthLog()
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     if settings.webhook_mode:

@@ -270,6 +270,10 @@ class Store:
     async def close(self) -> None:
         await self.db.close()
 
+    async def ping(self) -> str | None:
+        """Why the store can't keep what the bot writes (for /healthz), or None."""
+        return await self.db.health()
+
     async def upgrade(self) -> list[str]:
         return await self.db.upgrade()
 
