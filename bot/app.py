@@ -27,7 +27,7 @@ from bot.delivery import DeliveryWorker
 from bot.domain.models import LOCALES
 from bot.handlers import routers
 from bot.metrics import Metrics
-from bot.middlewares import LocaleMiddleware, ObserveMiddleware, ThrottlingMiddleware
+from bot.middlewares import ForgedUpdateMiddleware, LocaleMiddleware, ObserveMiddleware, ThrottlingMiddleware
 from bot.store.repo import Store
 from bot.views.menu import bot_commands, bot_description, bot_short_description
 from bot.web import create_web_app
@@ -72,6 +72,7 @@ def create_dispatcher(
     dispatcher = Dispatcher(settings=settings, store=store, i18n=i18n, delivery=delivery, metrics=metrics)
     observe = ObserveMiddleware(metrics)
     dispatcher.update.outer_middleware(observe)
+    dispatcher.update.outer_middleware(ForgedUpdateMiddleware())  # counted, then turned away
     dispatcher["observe"] = observe
     LocaleMiddleware(i18n, store).setup(dispatcher)
     # After the locale middleware, so that the flood notice is in the reader's language.
