@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
-from bot.logs import configure_logging
+from bot.logs import configure_logging, log_uncaught
 from bot.store.dataset import DatasetError
 
 
@@ -95,9 +95,14 @@ def main(argv: list[str] | None = None) -> int:
         )
         if args.command == "run":
             from bot.app import run
+            from bot.startup import StartupError
 
             settings.require_token()
-            asyncio.run(run(settings))
+            try:
+                asyncio.run(run(settings))
+            except StartupError as exc:
+                logging.getLogger("bot").critical("could not start: %s", exc)
+                return 1
         elif args.command == "chat":
             from bot.chat import chat
 
@@ -116,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        # Through the log (one line, the token redacted), not Python's own traceback on stderr.
+        log_uncaught(type(exc), exc, exc.__traceback__)
+        return 1
     return 0
 
 
