@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.config import Settings, SettingsError, load_settings
 from bot.dataset import DatasetError
 from bot.domain.models import LOCALES
-from bot.logs import configure_logging
+from bot.logs import configure_logging, log_uncaught
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -104,8 +104,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             settings.require_token()  # before aiogram is imported: a missing token fails at once
             from bot.app import run
+            from bot.startup import StartupError
 
-            asyncio.run(run(settings))
+            try:
+                asyncio.run(run(settings))
+            except StartupError as exc:
+                logging.getLogger("bot").critical("could not start: %s", exc)
+                return 1
         elif args.command == "chat":
             from bot.chat import chat
 
@@ -124,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        # Through the log (one line, the token redacted), not Python's own traceback on stderr.
+        log_uncaught(type(exc), exc, exc.__traceback__)
+        return 1
     return 0
 
 

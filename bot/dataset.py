@@ -8,6 +8,7 @@ problem, before anything touches the database.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import tomllib
 from pathlib import Path
@@ -24,14 +25,20 @@ from pydantic import (
     model_validator,
 )
 
+from bot.dataset_fit import field_misfits, screen_misfit
 from bot.domain.models import LOCALES, Bound, Flow, Locale, Period, Reporter, Status
 from bot.search.model import Direction, Intent
 
 FILES = ("sources.toml", "sectors.toml", "trade.toml", "topics.toml", "concepts.toml")
 
-_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
-_SECTOR_ID_RE = re.compile(r"^[a-z0-9_]{1,24}$")  # must fit deep links and callback data
-_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# Matched whole (fullmatch): with re.match, "$" would let a trailing newline through.
+_ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,40}")
+_SECTOR_ID_RE = re.compile(r"[a-z0-9_]{1,24}")  # must fit deep links and callback data
+_DATE_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+_URL_RE = re.compile(r"https?://[^\s<>\"]+")
+# A trade figure beyond a trillion dollars is a typo (the two countries trade about $1.5 bn a
+# year), and one near 1e308 breaks every sum and chart axis drawn from it.
+MAX_VALUE_USD = 1e12
 
 
 class DatasetError(Exception):
@@ -50,7 +57,7 @@ class DatasetError(Exception):
 def _check_date(value: str | None) -> str | None:
     if value is None:
         return None
-    if not _DATE_RE.match(value):
+    if not _DATE_RE.fullmatch(value):
         raise ValueError("expected YYYY, YYYY-MM or YYYY-MM-DD")
     parts = [int(p) for p in value.split("-")]
     if len(parts) >= 2 and not 1 <= parts[1] <= 12:
@@ -63,20 +70,23 @@ def _check_date(value: str | None) -> str | None:
 
 
 def _check_id(value: str) -> str:
-    if not _ID_RE.match(value):
+    if not _ID_RE.fullmatch(value):
         raise ValueError("ids use a-z, 0-9, '-' and '_' (at most 41 characters)")
     return value
 
 
-def _not_bool(value: Any) -> Any:
-    # pydantic would take `true` as 1.0; in a data file it is a typo, not a number.
+def _plain_number(value: Any) -> Any:
+    # pydantic would take `true` as 1.0; in a data file it is a typo, not a number. TOML's
+    # inf and nan are numbers no screen or chart can show.
     if isinstance(value, bool):
         raise ValueError("expected a number, not true/false")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("expected a finite number, not inf or nan")
     return value
 
 
 Id = Annotated[str, AfterValidator(_check_id)]
-Number = Annotated[float, BeforeValidator(_not_bool)]
+Number = Annotated[float, BeforeValidator(_plain_number)]
 DateText = Annotated[str | None, AfterValidator(_check_date)]
 NonEmpty = Annotated[str, Field(min_length=1)]
 
@@ -108,7 +118,7 @@ class SourceEntry(_Entry):
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://[^\s<>\"]+$", value):
+        if value is not None and not _URL_RE.fullmatch(value):
             raise ValueError("expected an http(s) link")
         return value
 
@@ -122,7 +132,7 @@ class SectorEntry(_Entry):
     @field_validator("id")
     @classmethod
     def _sector_id(cls, value: str) -> str:
-        if not _SECTOR_ID_RE.match(value):
+        if not _SECTOR_ID_RE.fullmatch(value):
             raise ValueError("sector ids use a-z, 0-9 and '_' (at most 24 characters)")
         return value
 
@@ -131,7 +141,7 @@ class FigureEntry(_Entry):
     period: str
     reporter: Reporter | None = None
     flow: Flow
-    value_usd: Number | None = Field(default=None, ge=0)
+    value_usd: Number | None = Field(default=None, ge=0, le=MAX_VALUE_USD)
     value_bound: Bound = Bound.EXACT
     growth_pct: Number | None = Field(default=None, ge=-100, le=10_000)
     growth_bound: Bound = Bound.EXACT
@@ -142,6 +152,8 @@ class FigureEntry(_Entry):
     @field_validator("period")
     @classmethod
     def _period(cls, value: str) -> str:
+        if value != value.strip():
+            raise ValueError("no spaces or line breaks around the period")
         Period.from_key(value)
         return value
 
@@ -268,7 +280,7 @@ def fingerprint(directory: Path) -> str:
 def _entry_label(table: str, index: int, raw: Any) -> str:
     label = f"{table} #{index + 1}"
     if isinstance(raw, dict) and isinstance(raw.get("id"), str):
-        label += f" (id '{raw['id']}')"
+        label += f" (id {raw['id']!r})"  # repr: a stray newline shows as \n, on one line
     return label
 
 
@@ -302,9 +314,12 @@ def _read_section(directory: Path, name: str) -> list[Any]:
     entries = []
     for index, raw in enumerate(raw_entries):
         try:
-            entries.append(model.model_validate(raw))
+            entry = model.model_validate(raw)
         except ValidationError as exc:
             raise _first_error(exc, shown, _entry_label(table, index, raw)) from None
+        for field, problem in field_misfits(table, entry):
+            raise DatasetError(shown, _entry_label(table, index, raw), field, problem)
+        entries.append(entry)
     return entries
 
 
@@ -354,6 +369,17 @@ def load_dataset(directory: Path) -> Dataset:
                 path = (directory / "concepts.toml").as_posix()
                 label = _entry_label("concept", index, {"id": concept.id})
                 raise DatasetError(path, label, field, f"unknown {kind} '{item}'")
+
+    misfit = screen_misfit(sources, sectors, figures, topics)
+    if misfit is not None:
+        entries: dict[str, list[Any]] = {
+            "sectors.toml": sectors,
+            "topics.toml": topics,
+            "trade.toml": figures,
+        }
+        entry = entries[misfit.file][misfit.index]
+        label = _entry_label(_SECTIONS[misfit.file][0], misfit.index, {"id": getattr(entry, "id", None)})
+        raise DatasetError((directory / misfit.file).as_posix(), label, misfit.field, misfit.problem)
 
     return Dataset(
         sources=sources,

@@ -55,10 +55,9 @@ class Store:
     async def upgrade(self) -> list[str]:
         return await self.db.upgrade()
 
-    async def ping(self) -> None:
-        """Raises when the database does not answer (for /healthz)."""
-        async with self.db.conn.execute("SELECT 1") as cursor:
-            await cursor.fetchone()
+    async def ping(self) -> str | None:
+        """Why the store can't keep what the bot writes (for /healthz), or None."""
+        return await self.db.health()
 
     async def data_fingerprint(self) -> str | None:
         async with self.db.conn.execute("SELECT value FROM meta WHERE key = ?", (DATA_FINGERPRINT,)) as cur:

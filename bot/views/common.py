@@ -17,9 +17,6 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.models import Reporter, Source, Status
 from bot.views import format as fmt
 
-MESSAGE_LIMIT = 4096  # Telegram's limit on a message text, after entity parsing
-SAFE_LIMIT = 3900  # what views aim for, leaving room for a footer
-
 
 def quote(text: str) -> str:
     """Escape text for Telegram HTML (``&``, ``<``, ``>``)."""
