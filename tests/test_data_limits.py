@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.dataset import DatasetError, load_update_file
+from bot.__main__ import _publish as publish_file
+from bot.config import Settings
+from bot.dataset import DatasetError
 from bot.domain.limits import FACT_TEXT_LIMIT, utf16_length
 from bot.offline import BotClient
 from bot.store import Store
@@ -160,8 +162,10 @@ async def test_publish_counts_its_limit_in_utf16_units(
     assert "Update #1" in (await admin.send(f"/publish food_retail {fits}")).last.text
 
 
-def test_an_update_file_counts_its_limit_in_utf16_units(tmp_path: Path) -> None:
+async def test_a_fact_file_counts_its_limit_in_utf16_units(tmp_path: Path, settings: Settings) -> None:
     path = tmp_path / "update.toml"
     path.write_text(f'sector = "it"\noriginal = "ru"\n[text]\nru = "{"📦" * 1751}"\n', encoding="utf-8")
-    with pytest.raises(DatasetError, match=r"update\.toml, field 'text': .*text\.ru has 3,502 characters"):
-        load_update_file(path)
+    with pytest.raises(
+        DatasetError, match=r"update\.toml, field 'text\.ru': 3502 characters, over the limit"
+    ):
+        await publish_file(settings, path)
