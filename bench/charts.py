@@ -40,7 +40,8 @@ from bot.domain.models import LOCALES  # noqa: E402
 from bot.handlers import screens  # noqa: E402
 from bot.offline import BotClient, RecordingSession  # noqa: E402
 from bot.store.repo import Store  # noqa: E402
-from bot.views import chart as chart_view  # noqa: E402
+from bot.views.chart import drawing  # noqa: E402
+from bot.views.chart.model import TurnoverChart  # noqa: E402
 
 
 def ms(seconds: float) -> str:
@@ -74,10 +75,10 @@ def empty_figure_png() -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(chart_view.WIDTH_IN, chart_view.HEIGHT_IN), dpi=chart_view.DPI)
+    figure = Figure(figsize=(drawing.WIDTH_IN, drawing.HEIGHT_IN), dpi=drawing.DPI)
     FigureCanvasAgg(figure)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=chart_view.DPI)
+    figure.savefig(buffer, format="png", dpi=drawing.DPI)
     return buffer.getvalue()
 
 
@@ -114,12 +115,10 @@ async def main(repeat: int) -> None:
                 assert chart is not None
                 charts[locale] = chart
 
-            print(
-                f"turnover chart, {chart_view.WIDTH_IN:g}×{chart_view.HEIGHT_IN:g} in at {chart_view.DPI} dpi"
-            )
+            print(f"turnover chart, {drawing.WIDTH_IN:g}×{drawing.HEIGHT_IN:g} in at {drawing.DPI} dpi")
             rss_before = max_rss_mb()
             start = time.perf_counter()
-            png = chart_view.render_png(charts["ru"])
+            png = drawing.render_png(charts["ru"])
             cold = time.perf_counter() - start
             rss_cold = max_rss_mb()
             print(f"cold render (ru, import included) {ms(cold)}   PNG {len(png) / 1024:.0f} KB")
@@ -132,14 +131,14 @@ async def main(repeat: int) -> None:
             print("locale   warm render     ×baseline   PNG")
             warm_all = []
             for locale, chart in charts.items():
-                size = len(chart_view.render_png(chart))
-                warm = median_time(lambda chart=chart: chart_view.render_png(chart), repeat)  # type: ignore[misc]
+                size = len(drawing.render_png(chart))
+                warm = median_time(lambda chart=chart: drawing.render_png(chart), repeat)  # type: ignore[misc]
                 warm_all.append(warm)
                 goal = "ok" if warm < 0.3 else "OVER the 300 ms goal"
                 print(f"{locale:6} {ms(warm)}   {warm / baseline:8.1f}×   {size / 1024:.0f} KB   {goal}")
 
             tracemalloc.start()
-            chart_view.render_png(charts["kk"])
+            drawing.render_png(charts["kk"])
             _current, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
             print()
@@ -151,14 +150,14 @@ async def main(repeat: int) -> None:
 
             # A cached send through the production Dispatcher, against /turnover as the baseline.
             renders = 0
-            real_render = chart_view.render_png
+            real_render = drawing.render_png
 
-            def counting_render(chart: chart_view.TurnoverChart) -> bytes:
+            def counting_render(chart: TurnoverChart) -> bytes:
                 nonlocal renders
                 renders += 1
                 return real_render(chart)
 
-            chart_view.render_png = counting_render
+            drawing.render_png = counting_render
             bot = create_bot(settings, session=RecordingSession())
             client = BotClient(create_dispatcher(settings, store, i18n), bot, language_code="ru")
             first = await client.send("/chart")
@@ -172,7 +171,7 @@ async def main(repeat: int) -> None:
             turnover = await median_time_async(lambda: client.send("/turnover"), repeat * 3)
             version = await store.data_fingerprint() or ""
             lookup = await median_time_async(
-                lambda: store.charts.file_id(chart_view.CHART_ID, "ru", version), repeat * 3
+                lambda: store.charts.file_id(drawing.CHART_ID, "ru", version), repeat * 3
             )
             sent_again = {reply.photo for reply in cached_sends}
             print()

@@ -11,9 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from aiogram import Bot
+from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import SendChatAction, SendPhoto
+from aiogram.types import Update
 from aiogram.utils.i18n import I18n
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -21,13 +22,15 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from bot.app import create_dispatcher
+from bot.callbacks import ChartCb
 from bot.config import Settings
 from bot.domain.models import Period
 from bot.handlers import screens
-from bot.offline import BotClient, RecordingSession, png_size
+from bot.offline import BOT_USER, BotClient, RecordingSession, png_size
 from bot.store.repo import Store
-from bot.views import chart as chart_view
 from bot.views import format as fmt
+from bot.views.chart import drawing
+from bot.views.chart.model import TurnoverChart
 from tests.conftest import DATA, LOCALES
 from tests.test_commands import tr
 from tests.test_views import spaces
@@ -37,14 +40,14 @@ from tests.test_views import spaces
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[Figure]:
     """Every figure the bot draws, in order: how many renders, and what was on them."""
     drawn: list[Figure] = []
-    real = chart_view.build_figure
+    real = drawing.build_figure
 
-    def spy(chart: chart_view.TurnoverChart) -> Figure:
+    def spy(chart: TurnoverChart) -> Figure:
         figure = real(chart)
         drawn.append(figure)
         return figure
 
-    monkeypatch.setattr(chart_view, "build_figure", spy)
+    monkeypatch.setattr(drawing, "build_figure", spy)
     return drawn
 
 
@@ -128,7 +131,7 @@ async def test_every_letter_has_a_glyph(store: Store, i18n: I18n, lang: str) -> 
     assert chart is not None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        chart_view.render_png(chart)
+        drawing.render_png(chart)
     missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
     assert not missing
 
@@ -190,7 +193,7 @@ async def test_the_second_chart_reuses_the_file_id_without_a_render(
 ) -> None:
     first = await make_client("ru").send("/chart")
     uploaded(first.photos[0].photo)
-    stored = await store.charts.file_id(chart_view.CHART_ID, "ru", await store.data_fingerprint() or "")
+    stored = await store.charts.file_id(drawing.CHART_ID, "ru", await store.data_fingerprint() or "")
     assert stored == first.photos[0].result.photo[-1].file_id
 
     second = await make_client("ru").send("/chart")
@@ -248,66 +251,93 @@ async def test_the_chart_button_under_turnover(
     assert tr(i18n, "be", "📊 Belarus–Kazakhstan trade") in back.last.text
 
 
-async def test_a_refused_file_id_is_dropped_and_rendered_anew(
-    make_client: Callable[..., BotClient], session: RecordingSession, store: Store, renders: list[Figure]
+async def test_in_a_forum_topic_the_chart_goes_to_that_topic(
+    make_client: Callable[..., BotClient], dispatcher: Dispatcher, bot: Bot, session: RecordingSession
+) -> None:
+    client = make_client("en")
+    chat = {"id": -100777, "type": "supergroup", "title": "Trade desk", "is_forum": True}
+    topic = {"message_thread_id": 55, "is_topic_message": True, "chat": chat, "date": 1_760_000_000}
+    user = {"id": client.user_id, "is_bot": False, "first_name": "Aigerim", "language_code": "en"}
+    command = {
+        **topic,
+        "message_id": 901,
+        "from": user,
+        "text": "/chart",
+        "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+    }
+    shown_turnover = {**topic, "message_id": 902, "from": BOT_USER, "text": "Belarus–Kazakhstan trade"}
+    button = {
+        "id": "cq-1",
+        "from": user,
+        "chat_instance": "ci",
+        "message": shown_turnover,
+        "data": ChartCb().pack(),
+    }
+    for update_id, payload in ((9001, {"message": command}), (9002, {"callback_query": button})):
+        before = len(session.requests)
+        update = Update.model_validate({"update_id": update_id, **payload}, context={"bot": bot})
+        await dispatcher.feed_update(bot, update)
+        [photo] = [m for m in session.requests[before:] if isinstance(m, SendPhoto)]
+        assert (photo.chat_id, photo.message_thread_id) == (-100777, 55)
+
+
+@pytest.mark.parametrize(
+    ("refusal", "stale"),
+    [
+        ("Bad Request: wrong file identifier/HTTP URL specified", True),
+        ("Bad Request: not enough rights to send photos", False),
+    ],
+)
+async def test_only_a_refused_file_id_is_dropped_and_rendered_anew(
+    make_client: Callable[..., BotClient],
+    session: RecordingSession,
+    store: Store,
+    renders: list[Figure],
+    refusal: str,
+    stale: bool,
 ) -> None:
     client = make_client("en")
     await client.send("/chart")
     session.fail_next(
-        TelegramBadRequest(
-            method=SendPhoto(chat_id=1, photo="photo-1"),
-            message="Bad Request: wrong file identifier/HTTP URL specified",
-        ),
+        TelegramBadRequest(method=SendPhoto(chat_id=1, photo="photo-1"), message=refusal),
         api_method="sendPhoto",
     )
     replies = await client.send("/chart")
     sends = replies.of("sendPhoto")
     assert sends[0].photo == "photo-1"
-    assert len(sends) == 2 and isinstance(sends[1].photo, bytes), "refused, then uploaded anew"
-    assert len(renders) == 2
     version = await store.data_fingerprint() or ""
-    assert await store.charts.file_id(chart_view.CHART_ID, "en", version) == "photo-2"
-    assert "Something went wrong" not in replies.text
-
-
-async def test_other_refusals_are_not_mistaken_for_a_stale_file(
-    make_client: Callable[..., BotClient], session: RecordingSession, store: Store, renders: list[Figure]
-) -> None:
-    client = make_client("en")
-    await client.send("/chart")
-    session.fail_next(
-        TelegramBadRequest(
-            method=SendPhoto(chat_id=1, photo="photo-1"),
-            message="Bad Request: not enough rights to send photos",
-        ),
-        api_method="sendPhoto",
-    )
-    await client.send("/chart")
-    assert len(renders) == 1
-    assert await store.charts.file_id(chart_view.CHART_ID, "en", await store.data_fingerprint() or "")
+    if stale:
+        assert len(sends) == 2 and isinstance(sends[1].photo, bytes), "refused, then uploaded anew"
+        assert len(renders) == 2
+        assert await store.charts.file_id(drawing.CHART_ID, "en", version) == "photo-2"
+        assert "Something went wrong" not in replies.text
+    else:  # not the file's fault: the stored file_id stays, nothing is drawn again
+        assert len(sends) == 1
+        assert len(renders) == 1
+        assert await store.charts.file_id(drawing.CHART_ID, "en", version) == "photo-1"
 
 
 async def test_the_bot_answers_while_a_chart_renders(
     make_client: Callable[..., BotClient], monkeypatch: pytest.MonkeyPatch, i18n: I18n
 ) -> None:
     started, release = threading.Event(), threading.Event()
-    real = chart_view.render_png
+    real = drawing.render_png
 
-    def slow_render(chart: chart_view.TurnoverChart) -> bytes:
+    def slow_render(chart: TurnoverChart) -> bytes:
         started.set()
         release.wait(10)
         return real(chart)
 
-    monkeypatch.setattr(chart_view, "render_png", slow_render)
-    drawing = asyncio.ensure_future(make_client("en").send("/chart"))
+    monkeypatch.setattr(drawing, "render_png", slow_render)
+    rendering = asyncio.ensure_future(make_client("en").send("/chart"))
     try:
         assert await asyncio.to_thread(started.wait, 10)
         help_reply = (await make_client("ru").send("/help")).last
         assert tr(i18n, "ru", "❓ What I can do") in help_reply.text
-        assert not drawing.done(), "the chart is still rendering while /help was answered"
+        assert not rendering.done(), "the chart is still rendering while /help was answered"
     finally:
         release.set()
-    replies = await drawing
+    replies = await rendering
     assert replies.photos
     actions = [c.method for c in replies.of("sendChatAction")]
     assert any(isinstance(a, SendChatAction) and a.action == "upload_photo" for a in actions)
@@ -358,15 +388,15 @@ async def test_requests_at_once_share_one_render(
 ) -> None:
     started, release = threading.Event(), threading.Event()
     calls: list[str] = []
-    real = chart_view.render_png
+    real = drawing.render_png
 
-    def slow_render(chart: chart_view.TurnoverChart) -> bytes:
+    def slow_render(chart: TurnoverChart) -> bytes:
         calls.append(chart.locale)
         started.set()
         release.wait(10)
         return real(chart)
 
-    monkeypatch.setattr(chart_view, "render_png", slow_render)
+    monkeypatch.setattr(drawing, "render_png", slow_render)
     first = asyncio.ensure_future(make_client("en").send("/chart"))
     try:
         assert await asyncio.to_thread(started.wait, 10)
