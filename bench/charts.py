@@ -5,8 +5,8 @@
 Prints, for the turnover chart in each locale:
 - cold: the first render in this fresh process, matplotlib's import included;
 - warm: the median of ``--repeat`` renders, and the ratio to a baseline measured in the same
-  process (an empty figure of the same size saved as PNG), so machines of different speed
-  compare; the goal is a warm render under 300 ms;
+  process (an empty figure of the Russian chart's size and resolution saved as PNG), so
+  machines of different speed compare; the goal is a warm render under 300 ms;
 - peak memory of one render (tracemalloc: Python and numpy allocations) and the process's
   maximum resident set size;
 - a cached /chart through the real Dispatcher: the file_id is looked up and sent again, with no
@@ -38,10 +38,10 @@ from bot.app import create_bot, create_dispatcher, create_i18n  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.domain.models import LOCALES  # noqa: E402
 from bot.handlers import screens  # noqa: E402
-from bot.offline import BotClient, RecordingSession  # noqa: E402
+from bot.offline import BotClient, RecordingSession, png_size  # noqa: E402
 from bot.store.repo import Store  # noqa: E402
 from bot.views.chart import drawing  # noqa: E402
-from bot.views.chart.model import TurnoverChart  # noqa: E402
+from bot.views.chart.model import TurnoverChart, signed  # noqa: E402
 
 
 def ms(seconds: float) -> str:
@@ -70,15 +70,15 @@ def max_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # ru_maxrss is in KB on Linux
 
 
-def empty_figure_png() -> bytes:
+def empty_figure_png(width_in: float, height_in: float, dpi: float) -> bytes:
     """The baseline: a blank figure of the chart's size and resolution, saved as PNG."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(drawing.WIDTH_IN, drawing.HEIGHT_IN), dpi=drawing.DPI)
+    figure = Figure(figsize=(width_in, height_in), dpi=dpi)
     FigureCanvasAgg(figure)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=drawing.DPI)
+    figure.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
 
 
@@ -113,19 +113,25 @@ async def main(repeat: int) -> None:
                 with i18n.context(), i18n.use_locale(locale):
                     chart = await screens.chart_screen(store, locale)
                 assert chart is not None
-                charts[locale] = chart
+                charts[locale] = signed(chart, "bk_trade_bot")  # as the bot draws it
 
-            print(f"turnover chart, {drawing.WIDTH_IN:g}×{drawing.HEIGHT_IN:g} in at {drawing.DPI} dpi")
             rss_before = max_rss_mb()
             start = time.perf_counter()
             png = drawing.render_png(charts["ru"])
             cold = time.perf_counter() - start
             rss_cold = max_rss_mb()
+            sized = drawing.build_figure(charts["ru"])
+            width_in, height_in = (float(size) for size in sized.get_size_inches())
+            size = (width_in, height_in, float(sized.dpi))
+            print(
+                f"turnover chart (ru), {width_in * 72:.0f}×{height_in * 72:.0f} pt at {sized.dpi / 72:.2f} px/pt: "
+                f"{png_size(png)} px"
+            )
             print(f"cold render (ru, import included) {ms(cold)}   PNG {len(png) / 1024:.0f} KB")
             print(f"  of which matplotlib's import    {ms(import_time())}   (fresh interpreter)")
 
-            empty_figure_png()  # its first call pays for nothing the chart has not paid already
-            baseline = median_time(empty_figure_png, repeat)
+            empty_figure_png(*size)  # its first call pays for nothing the chart has not paid already
+            baseline = median_time(lambda: empty_figure_png(*size), repeat)
             print(f"baseline: empty figure → PNG       {ms(baseline)}   (median of {repeat})")
             print()
             print("locale   warm render     ×baseline   PNG")

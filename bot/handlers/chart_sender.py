@@ -19,6 +19,7 @@ from aiogram.utils.chat_action import ChatActionSender
 from bot.handlers import screens
 from bot.store.repo import Store
 from bot.views.chart import drawing, render_chart_caption, render_no_chart
+from bot.views.chart.model import signed
 from bot.views.common import Rendered
 
 log = logging.getLogger(__name__)
@@ -87,8 +88,10 @@ class ChartSender:
             if await self._send_cached(target, store, locale, version):
                 return
             async with ChatActionSender.upload_photo(chat_id=chat_id, bot=bot, message_thread_id=thread_id):
+                # The footer names the bot, so that a forwarded picture says where it came from.
+                picture = signed(chart, (await bot.me()).username)  # aiogram asks Telegram once
                 async with self._render_slot:
-                    png = await asyncio.to_thread(drawing.render_png, chart)
+                    png = await asyncio.to_thread(drawing.render_png, picture)
                 sent = await target.send(BufferedInputFile(png, filename=f"bk-trade-{locale}.png"))
             if sent.photo:
                 # The largest size: what Telegram shows when the photo is opened.
