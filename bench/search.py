@@ -46,7 +46,7 @@ from bot.middlewares import LocaleMiddleware  # noqa: E402
 from bot.offline import BotClient, RecordingSession  # noqa: E402
 from bot.search.model import Decision, TargetKind  # noqa: E402
 from bot.search.text import words  # noqa: E402
-from bot.store.repo import Store  # noqa: E402
+from bot.store import Store  # noqa: E402
 from bot.views.search import render_nothing_found  # noqa: E402
 
 DATA = REPO / "data"

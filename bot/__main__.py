@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.dataset import DatasetError
+from bot.domain.models import LOCALES
 from bot.logs import configure_logging, log_uncaught
-from bot.store.dataset import DatasetError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -18,7 +19,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run the bot (long polling); migrates and loads data/ first")
     chat = commands.add_parser("chat", help="talk to the bot in this terminal, without Telegram")
-    chat.add_argument("--lang", default="ru", choices=["ru", "en", "kk", "be"], help="your language_code")
+    chat.add_argument("--lang", default="ru", choices=list(LOCALES), help="your language_code")
     db = commands.add_parser("db", help="database maintenance")
     db.add_subparsers(dest="db_command", required=True).add_parser("upgrade", help="apply migrations")
     data = commands.add_parser("data", help="dataset maintenance")
@@ -33,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _db_upgrade(settings: Settings) -> None:
-    from bot.store.repo import Store
+    from bot.store import Store
 
     store = await Store.open(settings.database_path)
     try:
@@ -44,7 +45,7 @@ async def _db_upgrade(settings: Settings) -> None:
 
 
 async def _data_load(settings: Settings, directory: Path | None) -> None:
-    from bot.store.repo import Store
+    from bot.store import Store
 
     store = await Store.open(settings.database_path)
     try:
@@ -56,23 +57,30 @@ async def _data_load(settings: Settings, directory: Path | None) -> None:
 
 
 async def _publish(settings: Settings, file: Path) -> None:
-    from bot.domain.models import ALL_SECTORS
-    from bot.store.dataset import load_update_file
-    from bot.store.repo import Store
+    from bot import publishing
+    from bot.dataset import load_fact_file
+    from bot.store import Store
 
-    update = load_update_file(file)
+    fact = load_fact_file(file)
     store = await Store.open(settings.database_path)
     try:
         await store.upgrade()
         await store.load_data(settings.data_dir, force=False)
-        sector_id = ALL_SECTORS if update.sector in {"all", "*"} else update.sector
-        if sector_id != ALL_SECTORS and not await store.sectors.exists(sector_id):
-            raise DatasetError(file.as_posix(), None, "sector", f"unknown sector '{update.sector}'")
-        published = await store.updates.publish(
-            sector_id, {str(k): v for k, v in update.text.items()}, update.original, None
-        )
+        target = await publishing.resolve_sector(store, fact.sector, fact.original)
+        if target is None:
+            raise DatasetError(file.as_posix(), None, "sector", f"unknown sector '{fact.sector}'")
+        try:
+            published = await publishing.publish(
+                store,
+                sector_id=target.sector_id,
+                texts={str(k): v for k, v in fact.text.items()},
+                original=fact.original,
+                author_id=None,
+            )
+        except publishing.PublishError as error:
+            raise DatasetError(file.as_posix(), None, error.field, error.problem) from None
         print(
-            f"update #{published.update_id} queued for {published.recipients} chats; "
+            f"fact #{published.fact_id} queued for {published.recipients} chats; "
             "the running bot delivers it (python -m bot run)"
         )
     finally:
@@ -94,10 +102,10 @@ def main(argv: list[str] | None = None) -> int:
             settings.log_format,
         )
         if args.command == "run":
+            settings.require_token()  # before aiogram is imported: a missing token fails at once
             from bot.app import run
             from bot.startup import StartupError
 
-            settings.require_token()
             try:
                 asyncio.run(run(settings))
             except StartupError as exc:

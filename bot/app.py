@@ -29,7 +29,7 @@ from bot.metrics import Metrics
 from bot.middlewares import ForgedUpdateMiddleware, LocaleMiddleware, ObserveMiddleware, ThrottlingMiddleware
 from bot.session import RedactingSession
 from bot.startup import attempt, essential, set_menus
-from bot.store.repo import Store
+from bot.store import Store
 from bot.web import create_web_app
 
 LOCALES_DIR = Path(__file__).parent / "locales"

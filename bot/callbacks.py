@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.domain.models import Locale
 from bot.search.model import TargetKind
 
 
@@ -23,13 +24,6 @@ class MenuAction(StrEnum):
 
 class ChartKind(StrEnum):
     TURNOVER = "t"
-
-
-class LocaleChoice(StrEnum):
-    RU = "ru"
-    EN = "en"
-    KK = "kk"
-    BE = "be"
 
 
 class MenuCb(CallbackData, prefix="m1"):
@@ -49,7 +43,7 @@ class SourcesCb(CallbackData, prefix="r1"):
 
 
 class LanguageCb(CallbackData, prefix="l1"):
-    locale: LocaleChoice
+    locale: Locale
 
 
 class SubscribeCb(CallbackData, prefix="b1"):

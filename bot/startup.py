@@ -32,7 +32,7 @@ from aiogram.utils.i18n import I18n
 from bot.config import Settings
 from bot.delivery.policy import describe
 from bot.domain.models import LOCALES
-from bot.store.repo import Store
+from bot.store import Store
 from bot.views.menu import bot_commands, bot_description, bot_short_description
 
 log = logging.getLogger(__name__)

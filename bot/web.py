@@ -17,7 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from bot.config import Settings
 from bot.metrics import Metrics
-from bot.store.repo import Store
+from bot.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,8 @@ class WebhookHandler(SimpleRequestHandler):
 
 
 async def metrics(request: web.Request) -> web.Response:
-    body = await request.app[METRICS_KEY].render(request.app[STORE_KEY])
+    outbox = await request.app[STORE_KEY].outbox.counts()
+    body = request.app[METRICS_KEY].render(outbox)
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 

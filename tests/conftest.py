@@ -18,7 +18,7 @@ from pydantic import SecretStr
 from bot.app import create_bot, create_dispatcher, create_i18n, open_store
 from bot.config import Settings
 from bot.offline import BotClient, RecordingSession
-from bot.store.repo import Store
+from bot.store import Store
 from tests.telegram_html import html_problems, utf16_length
 
 REPO = Path(__file__).resolve().parent.parent

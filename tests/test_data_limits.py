@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.limits import UPDATE_TEXT_LIMIT, utf16_length
+from bot.__main__ import _publish as publish_file
+from bot.config import Settings
+from bot.dataset import DatasetError
+from bot.domain.limits import FACT_TEXT_LIMIT, utf16_length
 from bot.offline import BotClient
-from bot.store.dataset import DatasetError, load_update_file
-from bot.store.repo import Store
+from bot.store import Store
 from tests.conftest import ADMIN_ID, DATA, REPO
 
 
@@ -144,24 +146,26 @@ async def test_publish_counts_its_limit_in_utf16_units(
     make_client: Callable[..., BotClient], store: Store
 ) -> None:
     admin = make_client("en", user_id=ADMIN_ID)
-    emoji = "📦" * UPDATE_TEXT_LIMIT  # within the limit in code points, twice over it in UTF-16
+    emoji = "📦" * FACT_TEXT_LIMIT  # within the limit in code points, twice over it in UTF-16
     reply = (await admin.send(f"/publish food_retail {emoji}")).last
     assert (
-        reply.text == f"The text has 7,000 characters; the limit is {UPDATE_TEXT_LIMIT:,}. Please shorten it."
+        reply.text == f"The text has 7,000 characters; the limit is {FACT_TEXT_LIMIT:,}. Please shorten it."
     )
     choose = (await admin.send("/publish")).last
     await admin.click(choose, "🛒")
     assert "the limit is 3,500" in (await admin.send(emoji)).last.text
-    async with store.db.conn.execute("SELECT count(*) FROM updates") as cursor:
+    async with store.db.conn.execute("SELECT count(*) FROM facts") as cursor:
         assert (await cursor.fetchone())[0] == 0  # type: ignore[index]
     # Exactly at the limit, counted as Telegram counts, it goes through.
-    fits = "📦" * (UPDATE_TEXT_LIMIT // 2)
-    assert utf16_length(fits) == UPDATE_TEXT_LIMIT
+    fits = "📦" * (FACT_TEXT_LIMIT // 2)
+    assert utf16_length(fits) == FACT_TEXT_LIMIT
     assert "Update #1" in (await admin.send(f"/publish food_retail {fits}")).last.text
 
 
-def test_an_update_file_counts_its_limit_in_utf16_units(tmp_path: Path) -> None:
+async def test_a_fact_file_counts_its_limit_in_utf16_units(tmp_path: Path, settings: Settings) -> None:
     path = tmp_path / "update.toml"
     path.write_text(f'sector = "it"\noriginal = "ru"\n[text]\nru = "{"📦" * 1751}"\n', encoding="utf-8")
-    with pytest.raises(DatasetError, match=r"update\.toml, field 'text': .*text\.ru has 3,502 characters"):
-        load_update_file(path)
+    with pytest.raises(
+        DatasetError, match=r"update\.toml, field 'text\.ru': 3502 characters, over the limit"
+    ):
+        await publish_file(settings, path)

@@ -12,7 +12,7 @@ from aiogram.types import InlineQueryResultArticle, InputTextMessageContent
 from aiogram.utils.i18n import I18n
 
 from bot.offline import BotClient
-from bot.store.repo import Store
+from bot.store import Store
 from tests.conftest import LOCALES
 from tests.test_commands import tr
 
@@ -51,7 +51,7 @@ async def test_not_sure_offers_at_most_three_items_that_open(
 ) -> None:
     client = make_client("en")
     reply = (await client.send("Snopkov")).last  # named in three topics
-    assert reply.text.startswith(NOT_SURE)
+    assert reply.text.startswith(tr(i18n, "en", NOT_SURE))
     assert "/help" in reply.text
     assert 1 <= len(reply.buttons) <= 3
     assert all((b.callback_data or "").startswith("q1:") for b in reply.buttons)
@@ -98,12 +98,18 @@ async def test_a_sticker_gets_a_pointer_to_text(make_client: Callable[..., BotCl
         "sticker": sticker,
     }
     replies = await client._feed({"message": message})
-    assert replies.last.text == "🙂 I read text only: type a question, or see /help."
+    assert replies.last.text == "🙂 I can only read text: type a question, or see /help."
 
 
 @pytest.mark.parametrize(
     "data",
-    ["q1:topic:no-such-topic", "q1:fact:garbage/turnover", "q1:fact:2024/weather", "q1:intent:weather"],
+    [
+        "q1:topic:no-such-topic",
+        "q1:figures:garbage/turnover",
+        "q1:figures:2024/weather",
+        "q1:fact:999999",
+        "q1:intent:weather",
+    ],
 )
 async def test_forged_suggestions_show_a_proper_screen(
     make_client: Callable[..., BotClient], data: str

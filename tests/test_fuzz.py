@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.offline import RecordingSession
-from bot.store.repo import Store
+from bot.store import Store
 
 COMMANDS = [
     "/start", "/help", "/turnover", "/sectors", "/sources", "/language", "/subscribe", "/unsubscribe",

@@ -16,7 +16,7 @@ from bot.app import create_dispatcher
 from bot.config import Settings
 from bot.logs import JsonFormatter, KeyValueFormatter, UpdateContext
 from bot.offline import BotClient
-from bot.store.repo import Store
+from bot.store import Store
 from tests.conftest import ADMIN_ID
 
 

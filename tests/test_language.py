@@ -8,7 +8,7 @@ from aiogram.methods import SetMyCommands
 from aiogram.types import BotCommandScopeChat
 
 from bot.offline import BotClient
-from bot.store.repo import Store
+from bot.store import Store
 
 
 async def test_choice_is_stored_and_wins_over_language_code(

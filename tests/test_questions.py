@@ -20,7 +20,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.domain.models import Flow
 from bot.offline import BotClient, Reply
-from bot.store.repo import Store
+from bot.store import Store
 from bot.views import format as fmt
 from bot.views.common import bold, quote
 from tests.conftest import LOCALES
@@ -94,7 +94,7 @@ class Reader:
             for sector in await self.store.sectors.all(locale):
                 if text.startswith(f"{quote(sector.emoji)} {bold(sector.name)}"):
                     return f"sector:{sector.id}", None
-                for topic in await self.store.sectors.topics(sector.id, locale):
+                for topic in await self.store.topics.of_sector(sector.id, locale):
                     if text.startswith(f"{quote(sector.emoji)} {quote(sector.name)}\n{bold(topic.title)}"):
                         return f"topic:{topic.id}", None
         return f"? {plain(text)[:60]!r}", None

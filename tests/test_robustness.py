@@ -12,7 +12,7 @@ from aiogram.methods import AnswerCallbackQuery, SendMessage
 
 from bot.logs import RedactSecrets
 from bot.offline import BotClient, RecordingSession
-from bot.store.repo import Store
+from bot.store import Store
 
 
 async def table_counts(store: Store) -> dict[str, int]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.dataset import DatasetError
 from bot.search.analysis import analyse_question, doc_keys, query_keys
 from bot.search.concepts import Concept, ConceptIndex, Role
 from bot.search.fuzzy import CYRILLIC, LATIN, Vocabulary
@@ -15,8 +16,7 @@ from bot.search.model import Intent, Target, TargetKind
 from bot.search.periods import find_period
 from bot.search.stemming import stem_be, stem_kk, stems
 from bot.search.text import normalize, skeleton, to_cyrillic, words
-from bot.store.dataset import DatasetError
-from bot.store.repo import Store
+from bot.store import Store
 from tests.conftest import DATA
 
 

@@ -25,12 +25,13 @@ from aiogram.exceptions import AiogramError, TelegramMigrateToChat, TelegramRetr
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiolimiter import AsyncLimiter
+from cachetools import LRUCache
 
 from bot.delivery.policy import Outcome, RetryPolicy, classify, describe
 from bot.domain.models import ALL_SECTORS, Delivery, DeliveryState
-from bot.store.repo import Store
+from bot.store import Store
 from bot.views.admin import render_progress
-from bot.views.updates import render_update
+from bot.views.facts import render_fact
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,8 @@ class DeliveryWorker:
         self._paused_until = 0.0
         self._last_to_chat: dict[int, float] = {}
         self._progress_shown: dict[int, tuple[float, str]] = {}
-        self._no_progress_until: dict[int, float] = {}  # updates with no progress message (CLI)
+        # Facts with no progress message (published from the CLI): bounded, as facts accumulate.
+        self._no_progress_until: LRUCache[int, float] = LRUCache(maxsize=1024)
         self._rendered: dict[tuple[int, str], tuple[str, InlineKeyboardMarkup | None] | None] = {}
         self._wakeup = asyncio.Event()
         self._stopping = False
@@ -165,11 +167,11 @@ class DeliveryWorker:
     async def _record_sent(self) -> None:
         """Write down what Telegram took while the store refused; raises while it still does."""
         for delivery_id, message_id in list(self._unrecorded.items()):
-            await self.store.deliveries.mark_sent(delivery_id, message_id)
+            await self.store.outbox.mark_sent(delivery_id, message_id)
             del self._unrecorded[delivery_id]
 
     async def _idle(self) -> None:
-        next_at = await self.store.deliveries.next_attempt_at()
+        next_at = await self.store.outbox.next_attempt_at()
         wait = self.idle_poll if next_at is None else max(0.0, min(self.idle_poll, next_at - self.clock()))
         self._wakeup.clear()
         with contextlib.suppress(TimeoutError):
@@ -183,7 +185,7 @@ class DeliveryWorker:
         Raises when the store fails; a message already sent is then kept in memory, and the
         next pass records it before it sends anything."""
         await self._record_sent()
-        rows = await self.store.deliveries.due(self.batch_size, now=self.clock())
+        rows = await self.store.outbox.due(self.batch_size, now=self.clock())
         touched: set[int] = set()
         changed_chats: set[int] = set()  # blocked or moved in this batch: their other rows changed too
         for row in rows:
@@ -194,7 +196,7 @@ class DeliveryWorker:
             outcome = await self._deliver(row)
             if outcome in (Outcome.GONE, Outcome.MOVE):
                 changed_chats.add(row.chat_id)
-            touched.add(row.update_id)
+            touched.add(row.fact_id)
             await self._report_progress(touched, final_check=False)
         await self._report_progress(touched | set(self._progress_shown), final_check=True)
         return bool(rows)
@@ -205,13 +207,13 @@ class DeliveryWorker:
         now = self.clock()
         if last is not None and now - last < self.per_chat_interval:
             # At most one message a second to one chat: come back to this row later.
-            await self.store.deliveries.retry_later(
+            await self.store.outbox.retry_later(
                 row.id, last + self.per_chat_interval, "per-chat spacing", count_attempt=False
             )
             return None
         rendered = await self._render(row)
         if rendered is None:
-            await self.store.deliveries.mark_failed(row.id, "update not found")
+            await self.store.outbox.mark_failed(row.id, "fact not found")
             self.stats.failed += 1
             return Outcome.FAIL
         text, markup = rendered
@@ -228,7 +230,7 @@ class DeliveryWorker:
         self._last_to_chat[row.chat_id] = self.clock()
         self.stats.sent += 1
         try:
-            await self.store.deliveries.mark_sent(row.id, message.message_id)
+            await self.store.outbox.mark_sent(row.id, message.message_id)
         except Exception:
             self._unrecorded[row.id] = message.message_id  # sent: never again, whatever the store says
             raise
@@ -238,9 +240,9 @@ class DeliveryWorker:
         return None
 
     async def _render(self, row: Delivery) -> tuple[str, InlineKeyboardMarkup | None] | None:
-        """The message for ``row``: the same for every reader of one update in one language,
-        so it is rendered once per (update, locale)."""
-        key = (row.update_id, row.locale)
+        """The message for ``row``: the same for every reader of one fact in one language,
+        so it is rendered once per (fact, locale)."""
+        key = (row.fact_id, row.locale)
         if key not in self._rendered:
             if len(self._rendered) >= 64:
                 self._rendered.pop(next(iter(self._rendered)))
@@ -248,7 +250,7 @@ class DeliveryWorker:
         return self._rendered[key]
 
     async def _render_anew(self, row: Delivery) -> tuple[str, InlineKeyboardMarkup | None] | None:
-        content = await self.store.updates.content(row.update_id, row.locale)
+        content = await self.store.facts.content(row.fact_id, row.locale)
         if content is None:
             return None
         sector = (
@@ -257,7 +259,7 @@ class DeliveryWorker:
             else await self.store.sectors.get(content.sector_id, row.locale)
         )
         with self.i18n.context(), self.i18n.use_locale(row.locale):
-            rendered = render_update(
+            rendered = render_fact(
                 sector=sector,
                 created_at=content.created_at,
                 text=content.text,
@@ -280,42 +282,42 @@ class DeliveryWorker:
             self.stats.paused_seconds += error.retry_after
             self._paused_until = max(self._paused_until, self.clock() + error.retry_after)
             log.warning("Telegram asked to slow down: pausing deliveries for %s s", error.retry_after)
-            await self.store.deliveries.retry_later(row.id, self._paused_until, reason, count_attempt=False)
+            await self.store.outbox.retry_later(row.id, self._paused_until, reason, count_attempt=False)
         elif outcome is Outcome.MOVE and isinstance(error, TelegramMigrateToChat):
             self.stats.moved += 1
             log.info("chat %s became %s; following it", row.chat_id, error.migrate_to_chat_id)
-            await self.store.deliveries.move_chat(row.chat_id, error.migrate_to_chat_id)
+            await self.store.outbox.move_chat(row.chat_id, error.migrate_to_chat_id)
         elif outcome is Outcome.GONE:
             self.stats.blocked += 1
-            await self.store.deliveries.mark_blocked(row.chat_id, reason)
+            await self.store.outbox.mark_blocked(row.chat_id, reason)
         elif outcome is Outcome.RETRY and not self.policy.gives_up(row.attempts + 1):
             self.stats.retried += 1
             delay = self.policy.delay(row.attempts + 1)
-            await self.store.deliveries.retry_later(row.id, self.clock() + delay, reason)
+            await self.store.outbox.retry_later(row.id, self.clock() + delay, reason)
         else:
             self.stats.failed += 1
             log.warning("delivery %s to chat %s failed for good: %s", row.id, row.chat_id, reason)
-            await self.store.deliveries.mark_failed(row.id, reason)
+            await self.store.outbox.mark_failed(row.id, reason)
         return outcome
 
     # -- the admin's progress message --------------------------------------------------------
 
-    async def _report_progress(self, update_ids: set[int], *, final_check: bool) -> None:
-        for update_id in sorted(update_ids):
-            shown_at, shown_text = self._progress_shown.get(update_id, (0.0, ""))
+    async def _report_progress(self, fact_ids: set[int], *, final_check: bool) -> None:
+        for fact_id in sorted(fact_ids):
+            shown_at, shown_text = self._progress_shown.get(fact_id, (0.0, ""))
             if not final_check and self.clock() - shown_at < self.progress_interval:
                 continue
-            if not final_check and self._no_progress_until.get(update_id, 0.0) > self.clock():
+            if not final_check and self._no_progress_until.get(fact_id, 0.0) > self.clock():
                 continue
-            target = await self.store.updates.progress_message(update_id)
+            target = await self.store.facts.progress_message(fact_id)
             if target is None:
-                self._progress_shown.pop(update_id, None)
-                self._no_progress_until[update_id] = self.clock() + self.progress_interval
+                self._progress_shown.pop(fact_id, None)
+                self._no_progress_until[fact_id] = self.clock() + self.progress_interval
                 continue
-            counts = await self.store.deliveries.counts(update_id)
-            locale = await self.store.updates.author_locale(update_id)
+            counts = await self.store.outbox.counts(fact_id)
+            locale = await self.store.facts.author_locale(fact_id)
             with self.i18n.context(), self.i18n.use_locale(locale):
-                text = render_progress(update_id, counts)
+                text = render_progress(fact_id, counts)
             finished = counts[DeliveryState.PENDING] == 0
             if text != shown_text:
                 chat_id, message_id = target
@@ -323,11 +325,11 @@ class DeliveryWorker:
                     async with self.limiter:
                         await self.bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id)
                 except (AiogramError, TimeoutError, OSError) as error:
-                    log.info("could not update the progress of update %s: %s", update_id, describe(error))
+                    log.info("could not update the progress of fact %s: %s", fact_id, describe(error))
             if finished:
-                self._progress_shown.pop(update_id, None)
+                self._progress_shown.pop(fact_id, None)
             else:
-                self._progress_shown[update_id] = (self.clock(), text)
+                self._progress_shown[fact_id] = (self.clock(), text)
 
 
 def _reason(error: BaseException) -> str:

@@ -11,8 +11,8 @@ from __future__ import annotations
 MESSAGE_LIMIT = 4096
 # What views aim for, leaving room for a footer.
 SAFE_LIMIT = 3900
-# A published update's own text: the heading and the notes around it take the rest.
-UPDATE_TEXT_LIMIT = 3500
+# A published fact's own text: the heading and the notes around it take the rest.
+FACT_TEXT_LIMIT = 3500
 # "At most 52 significant bits" (Bot API), for user and chat ids alike; SQLite could not even
 # store one past 2^63.
 TELEGRAM_ID_LIMIT = 2**52

@@ -10,7 +10,8 @@ import asyncio
 import os
 import re
 import sqlite3
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -19,6 +20,31 @@ from pathlib import Path
 import aiosqlite
 
 _MIGRATION_RE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+#: SQLite's own clock, for ``created_at``/``updated_at`` columns.
+NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+
+def placeholders(count: int) -> str:
+    """``?, ?, ?`` for an ``IN (…)`` of ``count`` values."""
+    return ", ".join("?" * count)
+
+
+def ordered_unique(ids: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(ids))
+
+
+DATA_VERSION = "data_version"  # the meta key: changes with every load, fetch or publish
+
+
+async def bump_data_version(conn: aiosqlite.Connection) -> str:
+    """Give the data a new version, inside the caller's transaction; returns it."""
+    version = uuid.uuid4().hex
+    await conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (DATA_VERSION, version),
+    )
+    return version
 
 
 @dataclass(frozen=True)
@@ -108,6 +134,12 @@ class Database:
         async with self._write_lock:
             cursor = await self.conn.execute(sql, params)
             return cursor.rowcount
+
+    async def data_version(self) -> str:
+        """The version :func:`bump_data_version` stored last ('' before the first load)."""
+        async with self.conn.execute("SELECT value FROM meta WHERE key = ?", (DATA_VERSION,)) as cursor:
+            row = await cursor.fetchone()
+        return str(row[0]) if row else ""
 
     async def health(self) -> str | None:
         """Why the database can't keep what the bot writes, or None when it can.

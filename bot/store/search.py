@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.domain.models import LOCALES, Period
+from bot.dataset import ConceptEntry, Dataset
+from bot.domain.models import LOCALES, Locale, Period
 from bot.search.analysis import Token, analyse_question, key_groups, keyed_words
 from bot.search.classifier import DocHit, classify
 from bot.search.concepts import Concept, ConceptIndex, Role
@@ -27,7 +28,6 @@ from bot.search.fuzzy import Vocabulary, script_mask
 from bot.search.model import Decision, Target, TargetKind
 from bot.search.periods import find_period
 from bot.search.text import script
-from bot.store.dataset import ConceptEntry, Dataset
 from bot.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -131,7 +131,7 @@ def dataset_rows(dataset: Dataset, stopwords: frozenset[str]) -> list[IndexRow]:
         for locale in LOCALES:
             rows.append(
                 IndexRow.analyse(
-                    "fact",
+                    TargetKind.FIGURES,
                     f"{period}/{flow}",
                     locale,
                     f"intent:{flow}",
@@ -142,9 +142,9 @@ def dataset_rows(dataset: Dataset, stopwords: frozenset[str]) -> list[IndexRow]:
                 )
             )
     for source in dataset.sources:
-        locale = source.language if source.language in LOCALES else "en"
+        language = source.language if source.language in LOCALES else Locale.EN
         body = " ".join(filter(None, [source.title, source.date[:4] if source.date else None]))
-        rows.append(IndexRow.analyse("source", source.id, locale, None, source.outlet, body, stopwords))
+        rows.append(IndexRow.analyse("source", source.id, language, None, source.outlet, body, stopwords))
     return rows
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
@@ -33,6 +34,17 @@ def italic(text: str) -> str:
 
 def link(text: str, url: str) -> str:
     return f'<a href="{escape(url, quote=True)}">{quote(text)}</a>'
+
+
+def button(text: str, data: CallbackData) -> InlineKeyboardButton:
+    """A callback button. Hot views build their markup directly from these: aiogram's
+    InlineKeyboardBuilder deep-copies its markup on every added button."""
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+
+def rows(buttons: Sequence[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+    """``buttons`` laid out ``width`` to a row."""
+    return [list(buttons[start : start + width]) for start in range(0, len(buttons), width)]
 
 
 @dataclass(frozen=True)
@@ -80,7 +92,7 @@ def reporter_label(reporter: Reporter | None) -> str:
         return _("🇧🇾 Belarusian statistics")
     if reporter is Reporter.KAZAKHSTAN:
         return _("🇰🇿 Kazakh statistics")
-    return _("📰 Statistics not specified")
+    return _("🗣 As stated in the source")
 
 
 def country(reporter: Reporter) -> str:

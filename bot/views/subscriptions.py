@@ -11,7 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import SubscribeCb
 from bot.domain.models import ALL_SECTORS, Sector
 from bot.views.common import Rendered, bold, quote
-from bot.views.updates import sector_label
+from bot.views.facts import sector_label
 
 
 def toggle_keyboard(sectors: Iterable[Sector], followed: frozenset[str]) -> InlineKeyboardMarkup:

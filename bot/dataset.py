@@ -26,8 +26,7 @@ from pydantic import (
 )
 
 from bot.dataset_fit import field_misfits, screen_misfit
-from bot.domain.limits import UPDATE_TEXT_LIMIT, utf16_length
-from bot.domain.models import LOCALES, Bound, Flow, Period, Reporter, Status
+from bot.domain.models import LOCALES, Bound, Flow, Locale, Period, Reporter, Status
 from bot.search.model import Direction, Intent
 
 FILES = ("sources.toml", "sectors.toml", "trade.toml", "topics.toml", "concepts.toml")
@@ -392,8 +391,8 @@ def load_dataset(directory: Path) -> Dataset:
     )
 
 
-class UpdateFile(_Entry):
-    """A file for ``python -m bot publish FILE``: one update, in one or more languages.
+class FactFile(_Entry):
+    """A file for ``python -m bot publish FILE``: one fact, in one or more languages.
 
     ```toml
     sector = "food_retail"   # a sector id, or "all"
@@ -406,31 +405,20 @@ class UpdateFile(_Entry):
     """
 
     sector: str = Field(min_length=1)
-    original: Literal["ru", "en", "kk", "be"]
-    text: dict[Literal["ru", "en", "kk", "be"], Annotated[str, Field(min_length=1)]]
-
-    @field_validator("text")
-    @classmethod
-    def _fits(cls, texts: dict[str, str]) -> dict[str, str]:
-        for locale, body in texts.items():
-            if (length := utf16_length(body)) > UPDATE_TEXT_LIMIT:
-                raise ValueError(
-                    f"text.{locale} has {length:,} characters, at most {UPDATE_TEXT_LIMIT:,} fit "
-                    "(counted as Telegram counts)"
-                )
-        return texts
+    original: Locale
+    text: dict[Locale, NonEmpty]  # the length limit is the publishing use case's (bot/publishing.py)
 
     @model_validator(mode="after")
-    def _original_present(self) -> UpdateFile:
+    def _original_present(self) -> FactFile:
         if self.original not in self.text:
             raise ValueError(f"text.{self.original} is missing: the original text is required")
         return self
 
 
-def load_update_file(path: Path) -> UpdateFile:
+def load_fact_file(path: Path) -> FactFile:
     document = _read_toml(path)
     try:
-        return UpdateFile.model_validate(document)
+        return FactFile.model_validate(document)
     except ValidationError as exc:
         raise _first_error(exc, path.as_posix(), None) from None
 
@@ -440,8 +428,8 @@ __all__ = [
     "LOCALES",
     "Dataset",
     "DatasetError",
-    "UpdateFile",
+    "FactFile",
     "fingerprint",
     "load_dataset",
-    "load_update_file",
+    "load_fact_file",
 ]
