@@ -28,6 +28,8 @@ from bot.domain.models import LOCALES
 from bot.handlers import routers
 from bot.metrics import Metrics
 from bot.middlewares import LocaleMiddleware, ObserveMiddleware, ThrottlingMiddleware
+from bot.search.engine import SearchEngine
+from bot.search.index import Indexer
 from bot.store import Store
 from bot.views.menu import bot_commands, bot_description, bot_short_description
 from bot.web import create_web_app
@@ -60,16 +62,21 @@ def create_dispatcher(
     i18n: I18n | None = None,
     delivery: DeliveryWorker | None = None,
     metrics: Metrics | None = None,
+    engine: SearchEngine | None = None,
 ) -> Dispatcher:
     """The Dispatcher with its middlewares and routers.
 
     ``settings``, ``store``, ``i18n``, ``delivery`` (the outbox worker; None where nothing
-    sends) and ``metrics`` are injected into handlers by name; ``dispatcher["observe"]`` is
-    the middleware that knows which updates are still being handled.
+    sends), ``metrics`` and ``engine`` (the free-text search over ``store``'s index) are
+    injected into handlers by name; ``dispatcher["observe"]`` is the middleware that knows
+    which updates are still being handled.
     """
     i18n = i18n or create_i18n(settings.default_locale)
     metrics = metrics or Metrics()
-    dispatcher = Dispatcher(settings=settings, store=store, i18n=i18n, delivery=delivery, metrics=metrics)
+    engine = engine or SearchEngine(store.search)
+    dispatcher = Dispatcher(
+        settings=settings, store=store, i18n=i18n, delivery=delivery, metrics=metrics, engine=engine
+    )
     observe = ObserveMiddleware(metrics)
     dispatcher.update.outer_middleware(observe)
     dispatcher["observe"] = observe
@@ -86,7 +93,7 @@ def create_dispatcher(
 
 async def open_store(settings: Settings) -> Store:
     """Open the database, migrate it and load ``data/`` if its files changed since last time."""
-    store = await Store.open(settings.database_path)
+    store = await Store.open(settings.database_path, Indexer())
     try:
         applied = await store.upgrade()
         if applied:

@@ -99,6 +99,19 @@ class Database:
                 raise
             await conn.execute("COMMIT")
 
+    @asynccontextmanager
+    async def read_transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Several reads that see one moment of the database, whatever other processes commit
+        meanwhile (WAL: they are not blocked). Takes the write lock, as a BEGIN on the shared
+        connection must not land inside another coroutine's transaction."""
+        conn = self.conn
+        async with self._write_lock:
+            await conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                await conn.execute("COMMIT")
+
     async def read_committed(self, sql: str, params: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
         """Rows as committed: waits for any transaction open on the shared connection, whose
         uncommitted rows a plain read would see (the delivery worker must never send a row a
