@@ -5,6 +5,7 @@ Each repository gets what it needs through its constructor; none is wired afterw
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from pathlib import Path
@@ -15,14 +16,14 @@ from bot.store.charts import ChartRepo
 from bot.store.db import Database
 from bot.store.facts import FactRepo
 from bot.store.outbox import OutboxRepo
-from bot.store.search import SearchRepo, rebuild, replace_item
+from bot.store.search import SearchRepo, rebuild, replace_item, stage
 from bot.store.sectors import SectorRepo
 from bot.store.sources import SourceRepo
 from bot.store.subscriptions import SubscriptionRepo
 from bot.store.topics import TopicRepo
 from bot.store.trade import TradeRepo
 from bot.store.users import UserRepo
-from bot.store.writer import DATA_FINGERPRINT, replace_dataset
+from bot.store.writer import DATA_FINGERPRINT, replace_dataset, stage_dataset
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class Store:
     def __init__(self, db: Database, indexer: Indexer | None = None) -> None:
         self.db = db
         self._indexer = indexer
+        self._loading = asyncio.Lock()  # one load at a time: they stage into the same temp tables
         self.search = SearchRepo(db)
         self.sources = SourceRepo(db)
         self.trade = TradeRepo(db, self.sources)
@@ -82,19 +84,27 @@ class Store:
             return False
         if self._indexer is None:
             raise RuntimeError("data is loaded by a Store opened with an Indexer")
-        # Everything slow (reading, validating, analysing) before the write transaction, so
-        # that it holds the database, for this bot and any other process, only to write.
+        # Everything slow (reading, validating, analysing, even copying the rows in) before
+        # the write transaction, which then holds the database, for this bot and any other
+        # process, only to write what changed.
         dataset = load_dataset(directory)
         facts = await self.facts.texts()
         concepts, rows = self._indexer.dataset_rows(dataset, facts)
-        started = time.perf_counter()
-        async with self.db.transaction() as conn:
-            await replace_dataset(conn, dataset)
-            await rebuild(conn, concepts, rows)
-            # Facts published since they were read above.
-            last = max((fact.fact_id for fact in facts), default=0)
-            for fact in await self.facts.texts(after=last):
-                await replace_item(conn, self._indexer.fact_rows(fact, concepts))
+        async with self._loading:
+            try:
+                await stage_dataset(self.db, dataset)
+                await stage(self.db, concepts, rows)
+                started = time.perf_counter()
+                async with self.db.transaction() as conn:
+                    await replace_dataset(conn, dataset)
+                    await rebuild(conn)
+                    # Facts published since they were read above.
+                    last = max((fact.fact_id for fact in facts), default=0)
+                    for fact in await self.facts.texts(after=last):
+                        await replace_item(conn, self._indexer.fact_rows(fact, concepts))
+                written = time.perf_counter() - started
+            finally:
+                await self.db.unstage()
         log.info(
             "dataset loaded: %d sources, %d sectors, %d figures, %d topics, %d concepts, "
             "%d index rows; written in %.2f s",
@@ -104,6 +114,6 @@ class Store:
             len(dataset.topics),
             len(dataset.concepts),
             len(rows.rows),
-            time.perf_counter() - started,
+            written,
         )
         return True

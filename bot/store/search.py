@@ -14,8 +14,9 @@ from collections.abc import Sequence
 
 import aiosqlite
 
-from bot.search.protocol import ConceptRow, DocRow, IndexBatch, Snapshot
+from bot.search.protocol import ConceptRow, DocRow, IndexBatch, IndexRow, Snapshot
 from bot.store.db import Database, placeholders
+from bot.store.merge import merge, prune, upsert
 
 SEARCH_VERSION = "search_version"  # the meta key bumped by every index write
 
@@ -33,33 +34,27 @@ _BUMP_VERSION = (
 )
 
 
+_DOC_COLUMNS = ("kind", "item_id", "locale", "parent", "title", "title_keys", "body_keys")
+_DOC_KEY = ("kind", "item_id", "locale")
+_CONCEPTS = ("concepts", ("id",), ("id", "position", "target", "by_to_kz", "kz_to_by", "direction", "exact"))
+_CONCEPT_TERMS = (
+    "concept_terms",
+    ("concept_id", "locale", "position"),
+    ("concept_id", "locale", "position", "term"),
+)
+_TERMS = ("search_terms", ("key",), ("key", "rows", "scripts"))
+BULK_SHARE = 0.25  # more rows changed than this share: search_fts rebuilt in one pass, not row by row
+
+
+def _doc_values(row: IndexRow) -> tuple[object, ...]:
+    return (row.kind, row.item_id, row.locale, row.parent, row.title, row.title_keys, row.body_keys)
+
+
 async def _write_rows(conn: aiosqlite.Connection, batch: IndexBatch) -> None:
-    await conn.executemany(
-        _INSERT_DOC,
-        [(r.kind, r.item_id, r.locale, r.parent, r.title, r.title_keys, r.body_keys) for r in batch.rows],
-    )
+    """The rows into ``search_docs`` (not yet into ``search_fts``), their terms, a new version."""
+    await conn.executemany(_INSERT_DOC, [_doc_values(row) for row in batch.rows])
     await conn.executemany(_UPSERT_TERM, [(k, n, mask) for k, (n, mask) in batch.terms.items()])
     await conn.execute(_BUMP_VERSION, (SEARCH_VERSION,))
-
-
-async def rebuild(conn: aiosqlite.Connection, concepts: Sequence[ConceptRow], batch: IndexBatch) -> None:
-    """Replace the concepts and the whole index, inside the caller's transaction."""
-    for table in ("concept_terms", "concepts", "search_docs", "search_terms"):
-        await conn.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed table names)
-    await conn.executemany(
-        "INSERT INTO concepts (id, position, target, by_to_kz, kz_to_by, direction, exact) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            (c.id, position, c.target, c.by_to_kz, c.kz_to_by, c.direction, int(c.exact))
-            for position, c in enumerate(concepts)
-        ],
-    )
-    await conn.executemany(
-        "INSERT INTO concept_terms (concept_id, locale, position, term) VALUES (?, ?, ?, ?)",
-        [(c.id, locale, position, term) for c in concepts for locale, position, term in _positioned(c.terms)],
-    )
-    await _write_rows(conn, batch)
-    await conn.execute("INSERT INTO search_fts (search_fts) VALUES ('rebuild')")
 
 
 def _positioned(terms: Sequence[tuple[str, str]]) -> list[tuple[str, int, str]]:
@@ -70,6 +65,68 @@ def _positioned(terms: Sequence[tuple[str, str]]) -> list[tuple[str, int, str]]:
         seen[locale] = seen.get(locale, -1) + 1
         found.append((locale, seen[locale], term))
     return found
+
+
+async def stage(db: Database, concepts: Sequence[ConceptRow], batch: IndexBatch) -> None:
+    """The whole index staged for :func:`rebuild`, before its transaction."""
+    await db.stage(
+        *_CONCEPTS,
+        [
+            (c.id, position, c.target, c.by_to_kz, c.kz_to_by, c.direction, int(c.exact))
+            for position, c in enumerate(concepts)
+        ],
+    )
+    await db.stage(
+        *_CONCEPT_TERMS,
+        [(c.id, locale, position, term) for c in concepts for locale, position, term in _positioned(c.terms)],
+    )
+    await db.stage("search_docs", _DOC_KEY, _DOC_COLUMNS, [_doc_values(row) for row in batch.rows])
+    await db.stage(*_TERMS, [(k, n, mask) for k, (n, mask) in batch.terms.items()])
+
+
+async def rebuild(conn: aiosqlite.Connection) -> None:
+    """The concepts and the whole index made to hold what :func:`stage` staged, inside the
+    caller's transaction; rows that did not change are not written."""
+    await upsert(conn, *_CONCEPTS)
+    await merge(conn, *_CONCEPT_TERMS)
+    await prune(conn, *_CONCEPTS[:2])
+    await merge(conn, *_TERMS)
+    same = " AND ".join(f"s.{c} {'=' if c in _DOC_KEY else 'IS'} d.{c}" for c in _DOC_COLUMNS)
+    await conn.execute("DROP TABLE IF EXISTS temp.gone_docs")
+    await conn.execute(
+        "CREATE TEMP TABLE gone_docs AS SELECT d.id FROM main.search_docs d "  # noqa: S608
+        f"WHERE NOT EXISTS (SELECT 1 FROM temp.staged_search_docs s WHERE {same})"
+    )
+    async with conn.execute(
+        "SELECT (SELECT count(*) FROM temp.gone_docs), (SELECT count(*) FROM temp.staged_search_docs)"
+    ) as cursor:
+        gone, staged = await cursor.fetchone() or (0, 0)
+    bulk = gone > BULK_SHARE * staged
+    if not bulk:
+        await conn.execute(
+            "INSERT INTO search_fts (search_fts, rowid, title_keys, body_keys) "
+            "SELECT 'delete', id, title_keys, body_keys FROM main.search_docs WHERE id IN temp.gone_docs"
+        )
+    await conn.execute("DELETE FROM main.search_docs WHERE id IN temp.gone_docs")
+    async with conn.execute("SELECT coalesce(max(id), 0) FROM main.search_docs") as cursor:
+        row = await cursor.fetchone()
+    last = int(row[0]) if row else 0
+    key = " AND ".join(f"d.{column} = s.{column}" for column in _DOC_KEY)
+    names = ", ".join(_DOC_COLUMNS)
+    await conn.execute(
+        f"INSERT INTO main.search_docs ({names}) SELECT {names} FROM temp.staged_search_docs s "  # noqa: S608
+        f"WHERE NOT EXISTS (SELECT 1 FROM main.search_docs d WHERE {key})"
+    )
+    if bulk:
+        await conn.execute("INSERT INTO search_fts (search_fts) VALUES ('rebuild')")
+    else:  # the new rows: a new id is above every id left in the table
+        await conn.execute(
+            "INSERT INTO search_fts (rowid, title_keys, body_keys) "
+            "SELECT id, title_keys, body_keys FROM main.search_docs WHERE id > ?",
+            (last,),
+        )
+    await conn.execute("DROP TABLE temp.gone_docs")
+    await conn.execute(_BUMP_VERSION, (SEARCH_VERSION,))
 
 
 async def replace_item(conn: aiosqlite.Connection, batch: IndexBatch) -> None:
