@@ -21,12 +21,14 @@ from aiogram.types import BotCommandScopeChat, LinkPreviewOptions
 from aiogram.utils.i18n import I18n
 from aiohttp import web
 
+from bot.alerts import announce_new_data
 from bot.config import Settings
 from bot.delivery import DeliveryWorker
 from bot.domain.models import LOCALES
 from bot.handlers import routers
 from bot.metrics import Metrics
 from bot.middlewares import LocaleMiddleware, ObserveMiddleware, ThrottlingMiddleware
+from bot.official import RefreshLoop
 from bot.session import JsonSession
 from bot.store import Store
 from bot.views.menu import bot_commands, bot_description, bot_short_description
@@ -143,6 +145,7 @@ async def run(settings: Settings) -> None:
         raise
     metrics = Metrics()
     delivery = DeliveryWorker(bot, store, i18n, rate_limit=settings.delivery_rate_limit)
+    refresher = RefreshLoop(settings, store, i18n, delivery)
     dispatcher = create_dispatcher(settings, store, i18n, delivery, metrics)
     observe: ObserveMiddleware = dispatcher["observe"]
     allowed_updates = dispatcher.resolve_used_update_types()
@@ -155,11 +158,15 @@ async def run(settings: Settings) -> None:
             secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
             await bot.set_webhook(settings.webhook_url, secret_token=secret, allowed_updates=allowed_updates)
             log.info("webhook set: %s", settings.webhook_url)
+        # Alerts for what a load at start-up (or a load or fetch that crashed) brought.
+        await announce_new_data(store, i18n)
         delivery.start()  # resumes whatever the last run left pending
+        refresher.start()  # every STATS_REFRESH_HOURS, if set
 
     async def on_shutdown() -> None:
         if not await observe.wait_idle(settings.shutdown_timeout):
             log.warning("shutting down with %s updates still in flight", observe.in_flight)
+        await refresher.stop()
         await delivery.stop(grace=settings.shutdown_timeout)
         await store.close()
         log.info("database closed")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.domain.models import ALL_SECTORS, LOCALES, Fact
+from bot.domain.models import ALL_SECTORS, FIGURES, LOCALES, Fact
 from bot.screencache import DataVersion
 from bot.search.model import TargetKind
 from bot.store.db import Database, bump_data_version
@@ -31,6 +31,7 @@ class FactContent:
     text: str
     text_locale: str
     original_locale: str
+    kind: str = "news"  # 'alert': generated from new data, sent as rendered (bot/store/alerts.py)
 
 
 class FactRepo:
@@ -53,7 +54,10 @@ class FactRepo:
     async def reindex(self, conn: aiosqlite.Connection | None = None) -> int:
         """Put every published fact back into the search index (after a data load rebuilt
         it from the data files); returns how many."""
-        sql = "SELECT f.id, f.sector_id, t.locale, t.body FROM facts f JOIN fact_texts t ON t.fact_id = f.id"
+        sql = (
+            "SELECT f.id, f.sector_id, t.locale, t.body FROM facts f JOIN fact_texts t ON t.fact_id = f.id "
+            "WHERE f.kind = 'news'"
+        )
         async with self._db.conn.execute(sql) as cursor:
             rows = await cursor.fetchall()
         facts: dict[tuple[int, str], dict[str, str]] = {}
@@ -93,7 +97,7 @@ class FactRepo:
             await self._index(conn, int(fact_id or 0), sector_id, texts)
             params: tuple[str, ...] = ()
             if sector_id == ALL_SECTORS:
-                where = "1 = 1"
+                where, params = "s.sector_id != ?", (FIGURES,)
             else:
                 where, params = "s.sector_id IN (?, ?)", (sector_id, ALL_SECTORS)
             cursor = await conn.execute(
@@ -114,8 +118,9 @@ class FactRepo:
         """How many chats a fact to ``sector_id`` would reach now."""
         if sector_id == ALL_SECTORS:
             sql = """SELECT count(DISTINCT r.chat_id) FROM subscriptions s
-                     JOIN subscribers r ON r.chat_id = s.chat_id AND r.active = 1"""
-            params: tuple[str, ...] = ()
+                     JOIN subscribers r ON r.chat_id = s.chat_id AND r.active = 1
+                     WHERE s.sector_id != ?"""
+            params: tuple[str, ...] = (FIGURES,)
         else:
             sql = """SELECT count(DISTINCT r.chat_id) FROM subscriptions s
                      JOIN subscribers r ON r.chat_id = s.chat_id AND r.active = 1
@@ -151,7 +156,7 @@ class FactRepo:
     async def content(self, fact_id: int, locale: str) -> FactContent | None:
         """The fact in ``locale``, else in its original language."""
         sql = """
-            SELECT u.id, u.sector_id, u.created_at, u.original_locale, t.locale, t.body
+            SELECT u.id, u.sector_id, u.created_at, u.original_locale, t.locale, t.body, u.kind
             FROM facts u JOIN fact_texts t ON t.fact_id = u.id
             WHERE u.id = ? AND t.locale IN (?, u.original_locale)
             ORDER BY t.locale = ? DESC LIMIT 1
@@ -160,7 +165,7 @@ class FactRepo:
             row = await cursor.fetchone()
         if row is None:
             return None
-        return FactContent(row[0], row[1], row[2], row[5], row[4], row[3])
+        return FactContent(row[0], row[1], row[2], row[5], row[4], row[3], row[6])
 
     async def recent(self, sector_id: str, locale: str, limit: int = 3) -> tuple[Fact, ...]:
         """The sector's latest facts (including those for all sectors), newest first."""
@@ -169,7 +174,7 @@ class FactRepo:
             FROM facts u JOIN fact_texts t ON t.fact_id = u.id
             AND t.locale = (SELECT CASE WHEN EXISTS (SELECT 1 FROM fact_texts x
                             WHERE x.fact_id = u.id AND x.locale = ?) THEN ? ELSE u.original_locale END)
-            WHERE u.sector_id IN (?, ?)
+            WHERE u.sector_id IN (?, ?) AND u.kind = 'news'
             ORDER BY u.created_at DESC, u.id DESC LIMIT ?
         """
         params = (locale, locale, sector_id, ALL_SECTORS, limit)
