@@ -60,7 +60,7 @@ def _figure_line(figure: TradeFigure, numbers: dict[str, int], locale: str, *, d
     elif figure.computed:
         line += " " + italic(computed_label(figure))
     line += f" {cite(figure.source_ids, numbers)}"
-    if figure.mirror:
+    if figure.mirror and not derived:
         line += f"\n    {italic(mirror_label(figure))}"
     if figure.note:
         line += f"\n    {italic(figure.note)}"
