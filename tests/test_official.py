@@ -300,3 +300,19 @@ async def test_data_fetch_on_the_command_line_from_a_file_and_from_a_failing_api
     assert await dump(store) == before
     code, _out, err = await run_cli(settings, "data", "fetch", "--years", "20x4")
     assert code == 1 and err.startswith("error: --years:")
+
+
+async def test_months_of_a_year_not_yet_reported_whole_add_up_to_january_to_the_last_full_month(
+    store: Store, i18n: I18n, settings: Settings, make_client: Callable[..., BotClient]
+) -> None:
+    months = [make_row(KZ, BY, flow, 10_000_000.0, 2026, month) for month in (1, 2, 3) for flow in ("X", "M")]
+    months.append(make_row(KZ, BY, "X", 10_000_000.0, 2026, 4))  # April's imports are not out yet
+    async with ComtradeStandin(months) as api:
+        result = await fetch_official(
+            store, i18n, settings, monthly_years=(2026,), client=client_for(api), today=TODAY
+        )
+    assert result.figures_new == 10  # 3 months x 3 flows (turnover summed), and April's exports
+    reply = (await make_client("en").send("/turnover 2026")).last
+    assert "<b>January – March 2026</b>" in reply.text.replace("\u2009", " ")
+    assert "🇰🇿 Kazakh statistics: <b>$30M</b> <i>(computed: the sum of the monthly figures)</i>" in reply.text
+    assert "🇰🇿 Kazakh statistics: <b>$60M</b> <i>(computed: exports plus imports)</i>" in reply.text

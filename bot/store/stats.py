@@ -101,10 +101,11 @@ class OfficialStatsRepo:
     async def stored_chapters(
         self, period: Period | None = None, reporter: Reporter | None = None
     ) -> list[StoredChapter]:
-        sql, params = "SELECT * FROM official_chapters", ()
+        sql = "SELECT * FROM official_chapters"
+        params: tuple[object, ...] = ()
         if period is not None and reporter is not None:
             sql += " WHERE year = ? AND month_start = ? AND month_end = ? AND reporter = ?"
-            params = (period.year, period.start, period.end, reporter.value)  # type: ignore[assignment]
+            params = (period.year, period.start, period.end, reporter.value)
         async with self._db.conn.execute(sql, params) as cursor:
             rows = await cursor.fetchall()
         return [
