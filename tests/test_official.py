@@ -316,3 +316,23 @@ async def test_months_of_a_year_not_yet_reported_whole_add_up_to_january_to_the_
     assert "<b>January – March 2026</b>" in reply.text.replace("\u2009", " ")
     assert "🇰🇿 Kazakh statistics: <b>$30M</b> <i>(computed: the sum of the monthly figures)</i>" in reply.text
     assert "🇰🇿 Kazakh statistics: <b>$60M</b> <i>(computed: exports plus imports)</i>" in reply.text
+
+
+async def test_with_refresh_hours_set_run_fetches_by_itself_and_then_waits_the_interval(
+    store: Store, i18n: I18n, settings: Settings
+) -> None:
+    hourly = settings.model_copy(update={"stats_refresh_hours": 1})
+    async with ComtradeStandin(totals(2024)) as api:
+        loop = RefreshLoop(hourly, store, i18n, client_factory=lambda: client_for(api))
+        loop.start()  # never fetched: at once
+        try:
+            async with asyncio.timeout(30):
+                # As committed: the loop's transaction runs on the same connection.
+                sql = "SELECT value FROM meta WHERE key = 'stats_fetched_at'"
+                while not await store.db.read_committed(sql):  # noqa: ASYNC110 (another task writes it)
+                    await asyncio.sleep(0.05)
+            await asyncio.sleep(0.2)
+            assert loop.runs == 1  # the next one is an hour away
+        finally:
+            await loop.stop()
+    assert len(await store.official.stored_figures()) == 6
