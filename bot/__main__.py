@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.config import Settings, SettingsError, load_settings
 from bot.dataset import DatasetError
 from bot.domain.models import LOCALES
-from bot.logs import configure_logging
+from bot.logs import configure_logging, log_uncaught
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,9 +55,10 @@ async def _db_upgrade(settings: Settings) -> None:
 async def _data_load(settings: Settings, directory: Path | None) -> None:
     from bot.alerts import load_and_announce
     from bot.app import create_i18n
+    from bot.search.index import Indexer
     from bot.store import Store
 
-    store = await Store.open(settings.database_path)
+    store = await Store.open(settings.database_path, Indexer())
     try:
         await store.upgrade()
         await load_and_announce(store, directory or settings.data_dir, create_i18n(settings.default_locale))
@@ -73,13 +74,14 @@ class FetchFailed(Exception):
 async def _data_fetch(settings: Settings, years: str | None, monthly: bool, from_file: Path | None) -> None:
     from bot.app import create_i18n
     from bot.official import FETCH_ERRORS, default_years, fetch_official, parse_years
+    from bot.search.index import Indexer
     from bot.store import Store
 
     try:
         wanted = parse_years(years) if years else default_years()
     except ValueError as exc:
         raise FetchFailed(f"--years: {exc}") from None
-    store = await Store.open(settings.database_path)
+    store = await Store.open(settings.database_path, Indexer())
     try:
         await store.upgrade()
         await store.load_data(settings.data_dir, force=False)
@@ -101,10 +103,11 @@ async def _data_fetch(settings: Settings, years: str | None, monthly: bool, from
 async def _publish(settings: Settings, file: Path) -> None:
     from bot import publishing
     from bot.dataset import load_fact_file
+    from bot.search.index import Indexer
     from bot.store import Store
 
     fact = load_fact_file(file)
-    store = await Store.open(settings.database_path)
+    store = await Store.open(settings.database_path, Indexer())
     try:
         await store.upgrade()
         await store.load_data(settings.data_dir, force=False)
@@ -146,8 +149,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             settings.require_token()  # before aiogram is imported: a missing token fails at once
             from bot.app import run
+            from bot.startup import StartupError
 
-            asyncio.run(run(settings))
+            try:
+                asyncio.run(run(settings))
+            except StartupError as exc:
+                logging.getLogger("bot").critical("could not start: %s", exc)
+                return 1
         elif args.command == "chat":
             from bot.chat import chat
 
@@ -171,6 +179,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        # Through the log (one line, the token redacted), not Python's own traceback on stderr.
+        log_uncaught(type(exc), exc, exc.__traceback__)
+        return 1
     return 0
 
 

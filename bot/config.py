@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.domain.limits import TELEGRAM_ID_LIMIT
 from bot.domain.models import Locale
 
 _BASE_URL_RE = re.compile(r"^https?://[^\s/]+")
@@ -21,7 +22,7 @@ _URL_EXAMPLES = {
     "webhook_base_url": "https://bot.example.org",
     "comtrade_api_url": "https://comtradeapi.un.org",
 }
-_TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
+_TOKEN_RE = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{1,100}")
 
 
 class SettingsError(Exception):
@@ -61,7 +62,7 @@ class Settings(BaseSettings):
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not _TOKEN_RE.match(value.get_secret_value()):
+        if value is not None and not _TOKEN_RE.fullmatch(value.get_secret_value()):
             raise ValueError("expected the form 123456:ABC-DEF… that @BotFather gives")
         return value
 
@@ -112,6 +113,13 @@ class Settings(BaseSettings):
             if not all(re.fullmatch(r"-?\d+", part) for part in parts):
                 raise ValueError("expected comma-separated Telegram user ids, e.g. 123,456")
             return frozenset(int(part) for part in parts)
+        return value
+
+    @field_validator("admin_ids")
+    @classmethod
+    def _user_ids(cls, value: frozenset[int]) -> frozenset[int]:
+        if not all(0 < user_id < TELEGRAM_ID_LIMIT for user_id in value):
+            raise ValueError("a Telegram user id is a positive number below 2^52, e.g. 123,456")
         return value
 
     @field_validator("default_locale", mode="before")

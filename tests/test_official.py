@@ -103,17 +103,17 @@ async def test_fetched_figures_stand_beside_the_news_each_with_its_source_and_th
     reply = (await make_client("en").send("/turnover 2024")).last
     text = reply.text
     # The news' unattributed $1.1B stays, UN Comtrade's figures come beside it.
-    assert "📰 Statistics not specified: <b>$1.1B</b>" in text
+    assert "🗣 As stated in the source: <b>$1.1B</b>" in text
     # 250 + 700, summed by us, and said so.
     assert "🇰🇿 Kazakh statistics: <b>$950M</b> <i>(computed: exports plus imports)</i>" in text
     assert "🇧🇾 Belarusian statistics: <b>$760M</b>" in text
     # Kazakhstan's imports from Belarus are the Kazakh view of Belarusian exports, and say so.
-    mirror = "Kazakhstan's imports from Belarus: the Kazakh side's view of Belarusian exports"
+    mirror = "Kazakhstan’s imports from Belarus: the Kazakh side’s view of Belarusian exports"
     assert f"🇰🇿 Kazakh statistics: <b>$700M</b> [3]\n    <i>{mirror}</i>" in text
     assert text.count(mirror) == 1  # not repeated under the balance computed from it
-    assert "Belarus's imports from Kazakhstan: the Belarusian side's view of Kazakh exports" in text
-    assert "UN Comtrade</a>, Kazakhstan's report, retrieved November 29, 2026" in text
-    assert "UN Comtrade</a>, Belarus's report, retrieved November 29, 2026" in text
+    assert "Belarus’s imports from Kazakhstan: the Belarusian side’s view of Kazakh exports" in text
+    assert "UN Comtrade</a>, Kazakhstan’s report, retrieved November 29, 2026" in text
+    assert "UN Comtrade</a>, Belarus’s report, retrieved November 29, 2026" in text
     assert "📦 Products" in reply.button_texts
     # A year only UN Comtrade has becomes a period with its own button.
     assert "2016" in reply.button_texts
@@ -200,14 +200,14 @@ async def test_products_shows_the_top_ten_chapters_each_way_with_shares(
     text = reply.text
     assert "<b>2024</b> · 🇰🇿 Kazakh statistics [1]" in text
     assert "<b>Exports Belarus → Kazakhstan</b> · $665M" in text
-    assert "<i>As Kazakhstan's imports from Belarus (the Kazakh side's view)</i>" in text
+    assert "<i>As Kazakhstan’s imports from Belarus (the Kazakh side’s view)</i>" in text
     # 665 in all; vehicles (87) lead with 200/665 = 30 %; ten chapters, not the eleventh.
     assert "1. Vehicles other than railway (87): <b>$200M · 30%</b>" in text
     assert "10. Paper and paperboard (48): <b>$15M · 2.3%</b>" in text
     assert "11." not in text and "(19)" not in text
     assert "<b>Exports Kazakhstan → Belarus</b> · $200M" in text
     assert "1. Mineral fuels, oil and oil products (27): <b>$150M · 75%</b>" in text
-    assert "UN Comtrade</a>, Kazakhstan's report, retrieved November 29, 2026" in text
+    assert "UN Comtrade</a>, Kazakhstan’s report, retrieved November 29, 2026" in text
     kk = (await make_client("kk").send("/products 2024")).last.text
     assert "1. Темір жолдан басқа жерүсті көлігі (87)" in kk
     back = await client.click(reply, "📊 Turnover")

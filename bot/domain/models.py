@@ -166,7 +166,6 @@ class SectorCard:
 
 ALL_SECTORS = "*"  # a subscription or a fact that concerns every sector
 FIGURES = "figures"  # the subscription to alerts on new or revised trade figures (not a sector)
-FACT_TEXT_LIMIT = 3500  # UTF-16 units of a fact's text: room for its heading within Telegram's 4,096
 _ALL_WORDS = frozenset({"all", "*"})
 
 
@@ -177,11 +176,6 @@ def sector_argument(word: str, known: Collection[str]) -> str | None:
     if cleaned in _ALL_WORDS:
         return ALL_SECTORS
     return cleaned if cleaned in known else None
-
-
-def utf16_length(text: str) -> int:
-    """The length Telegram counts: UTF-16 code units (an emoji outside the BMP is two)."""
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,6 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.models import Reporter, Source, Status
 from bot.views import format as fmt
 
-MESSAGE_LIMIT = 4096  # Telegram's limit on a message text, after entity parsing
-SAFE_LIMIT = 3900  # what views aim for, leaving room for a footer
-
 
 def quote(text: str) -> str:
     """Escape text for Telegram HTML (``&``, ``<``, ``>``)."""
@@ -100,7 +97,7 @@ def reporter_label(reporter: Reporter | None) -> str:
         return _("🇧🇾 Belarusian statistics")
     if reporter is Reporter.KAZAKHSTAN:
         return _("🇰🇿 Kazakh statistics")
-    return _("📰 Statistics not specified")
+    return _("🗣 As stated in the source")
 
 
 def official_report(reporter: Reporter) -> str:

@@ -7,10 +7,10 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.callbacks import MenuAction, MenuCb, SectorCb, SubscribeCb
+from bot.domain.limits import SAFE_LIMIT, utf16_length
 from bot.domain.models import Fact, Sector, SectorCard, Topic
 from bot.views import format as fmt
 from bot.views.common import (
-    SAFE_LIMIT,
     Rendered,
     bold,
     button,
@@ -96,7 +96,7 @@ def render_sector_card(card: SectorCard, locale: str, *, subscribed: bool = Fals
     """The card with as many topics as fit one Telegram message, newest first."""
     shown = len(card.topics)
     text = _card_text(card, shown, locale)
-    while len(text) > SAFE_LIMIT and shown > 1:
+    while utf16_length(text) > SAFE_LIMIT and shown > 1:
         shown -= 1
         text = _card_text(card, shown, locale)
     return Rendered(text, sector_card_keyboard(card.sector.id, subscribed, card.sector.name))

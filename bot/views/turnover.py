@@ -142,7 +142,7 @@ def render_turnover(report: PeriodReport, locale: str, focus: Sequence[Flow] = (
     if mirror_gap(report.figures):
         notes.append(_("Belarusian and Kazakh statistics differ (mirror statistics), so both are shown."))
     if all(f.value_usd is None or f.flow is Flow.BALANCE for f in report.figures):
-        notes.append(_("The sources give growth rates only: no values in US dollars were published."))
+        notes.append(_("Our sources give growth rates only, no totals in US dollars."))
     if any(f.value_bound is not Bound.EXACT or f.growth_bound is not Bound.EXACT for f in report.figures):
         notes.append(_("“over” and “about” are the sources' own words."))
     if notes:
