@@ -21,12 +21,14 @@ from aiogram.types import LinkPreviewOptions
 from aiogram.utils.i18n import I18n
 from aiohttp import web
 
+from bot.alerts import announce_new_data
 from bot.config import Settings
 from bot.delivery import DeliveryWorker
 from bot.handlers import routers
 from bot.logs import log_loop_exception
 from bot.metrics import Metrics
 from bot.middlewares import ForgedUpdateMiddleware, LocaleMiddleware, ObserveMiddleware, ThrottlingMiddleware
+from bot.official import RefreshLoop
 from bot.search.engine import SearchEngine
 from bot.search.index import Indexer
 from bot.session import RedactingSession
@@ -123,6 +125,7 @@ async def run(settings: Settings) -> None:
         raise
     metrics = Metrics()
     delivery = DeliveryWorker(bot, store, i18n, rate_limit=settings.delivery_rate_limit)
+    refresher = RefreshLoop(settings, store, i18n, delivery)
     dispatcher = create_dispatcher(settings, store, i18n, delivery, metrics)
     observe: ObserveMiddleware = dispatcher["observe"]
     allowed_updates = dispatcher.resolve_used_update_types()
@@ -144,13 +147,17 @@ async def run(settings: Settings) -> None:
                 ),
             )
             log.info("webhook set: %s", settings.webhook_url)
+        # Alerts for what a load at start-up (or a load or fetch that crashed) brought.
+        await announce_new_data(store, i18n)
         delivery.start()  # resumes whatever the last run left pending
+        refresher.start()  # every STATS_REFRESH_HOURS, if set
 
     async def on_shutdown() -> None:
         for task in menus:
             task.cancel()
         if not await observe.wait_idle(settings.shutdown_timeout):
             log.warning("shutting down with %s updates still in flight", observe.in_flight)
+        await refresher.stop()
         await delivery.stop(grace=settings.shutdown_timeout)
         await store.close()
         log.info("database closed")

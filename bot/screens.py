@@ -11,12 +11,14 @@ from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import TypeVar
 
 from bot.deeplinks import DeepLink, LinkKind
-from bot.domain.models import ALL_SECTORS, Flow
+from bot.domain.models import ALL_SECTORS, Flow, Reporter
+from bot.domain.products import Direction, ProductsReport, top_chapters
 from bot.domain.trade import headline_period, parse_period, resolve_period
 from bot.search.model import Intent, Target, TargetKind
 from bot.store import Store
 from bot.views.chart import TurnoverChart, turnover_chart
 from bot.views.common import Rendered
+from bot.views.products import render_no_products, render_products, render_unknown_products_period
 from bot.views.search import focus_flows, render_topic_card, target_label
 from bot.views.sectors import render_sector_card, render_sector_list, render_unknown_sector
 from bot.views.sources import PAGE_SIZE, page_count, render_sources
@@ -161,6 +163,50 @@ async def chart_screen(store: Store, locale: str) -> TurnoverChart | None:
         return turnover_chart(figures, await store.sources.by_ids(source_ids), locale)
 
     return await cached(store, ("chart", locale), model)
+
+
+async def products_screen(
+    store: Store, locale: str, query: str | None = None, reporter: str | None = None
+) -> Rendered:
+    """The top HS chapters of a year (``query``; the latest with chapter data by default), in
+    ``reporter``'s statistics (the first with data that year by default)."""
+    available = tuple(await cached(store, ("products-periods",), store.official.chapter_periods))
+    if not available:
+        return render_no_products()
+    years = tuple(dict.fromkeys(period for period, _r in available))
+    period = years[0]
+    if query:
+        try:
+            requested = parse_period(query)
+        except ValueError:
+            requested = None
+        if requested is None or requested not in years:
+            return render_unknown_products_period(query, years)
+        period = requested
+    reporters = sorted((r for p, r in available if p == period), key=lambda r: r is not Reporter.BELARUS)
+    shown = next((r for r in reporters if r.value == reporter), reporters[0])
+
+    async def render() -> Rendered:
+        chapters = await store.official.stored_chapters(period, shown)
+        directions = []
+        for flow in (Flow.EXPORT_BY_TO_KZ, Flow.EXPORT_KZ_TO_BY):
+            of_flow = [c for c in chapters if c.flow is flow]
+            if not of_flow:
+                continue
+            total, top = top_chapters({c.chapter: c.value_usd for c in of_flow})
+            directions.append(Direction(flow, of_flow[0].mirror, total, top, len(of_flow)))
+        source_ids = tuple(dict.fromkeys(c.source_id for c in chapters))
+        report = ProductsReport(
+            period=period,
+            reporter=shown,
+            directions=tuple(directions),
+            names=await store.official.chapter_names(locale),
+            sources=await store.sources.by_ids(source_ids),
+            available=available,
+        )
+        return render_products(report, locale)
+
+    return await cached(store, ("products", period, shown, locale), render)
 
 
 async def deep_link_screen(link: DeepLink, store: Store, locale: str, chat_id: int) -> Rendered:

@@ -31,6 +31,7 @@ from bot.delivery.policy import Outcome, RetryPolicy, classify, describe
 from bot.domain.models import ALL_SECTORS, Delivery, DeliveryState
 from bot.store import Store
 from bot.views.admin import render_progress
+from bot.views.alerts import alert_markup
 from bot.views.facts import render_fact
 
 log = logging.getLogger(__name__)
@@ -253,6 +254,10 @@ class DeliveryWorker:
         content = await self.store.facts.content(row.fact_id, row.locale)
         if content is None:
             return None
+        if content.kind == "alert":  # generated from new data: sent as rendered when queued
+            return content.text, alert_markup(
+                await self.store.alerts.buttons(row.fact_id, content.text_locale)
+            )
         sector = (
             None
             if content.sector_id == ALL_SECTORS

@@ -106,6 +106,7 @@ class Source:
     date: str | None  # "YYYY-MM-DD", "YYYY-MM" or "YYYY"; None when the source gives none
     url: str | None
     language: str | None
+    reporter: Reporter | None = None  # set for official statistics: whose report (date: retrieved)
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,10 @@ class TradeFigure:
     favours: Reporter | None
     note: str | None  # in the reader's locale
     source_ids: tuple[str, ...]
+    # Official statistics: ``mirror`` measured as the reporter's imports (its view of the
+    # partner's exports); ``computed`` summed by us (turnover = exports + imports, or months).
+    mirror: bool = False
+    computed: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,6 +165,7 @@ class SectorCard:
 
 
 ALL_SECTORS = "*"  # a subscription or a fact that concerns every sector
+FIGURES = "figures"  # the subscription to alerts on new or revised trade figures (not a sector)
 _ALL_WORDS = frozenset({"all", "*"})
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.dataset import fingerprint, load_dataset
 from bot.screencache import DataVersion, ScreenCache
 from bot.search.protocol import Indexer
+from bot.store.alerts import AlertRepo
 from bot.store.charts import ChartRepo
 from bot.store.db import Database, bump_data_version
 from bot.store.facts import FactRepo
@@ -20,6 +21,7 @@ from bot.store.outbox import OutboxRepo
 from bot.store.search import SearchRepo, rebuild, replace_item, stage
 from bot.store.sectors import SectorRepo
 from bot.store.sources import SourceRepo
+from bot.store.stats import OfficialStatsRepo
 from bot.store.subscriptions import SubscriptionRepo
 from bot.store.topics import TopicRepo
 from bot.store.trade import TradeRepo
@@ -42,7 +44,8 @@ class Store:
         self.screens = ScreenCache()
         self.search = SearchRepo(db)
         self.sources = SourceRepo(db)
-        self.trade = TradeRepo(db, self.sources)
+        self.official = OfficialStatsRepo(db)
+        self.trade = TradeRepo(db, self.sources, self.official)
         self.topics = TopicRepo(db)
         self.facts = FactRepo(db, indexer, self.version)
         self.sectors = SectorRepo(db, self.sources, self.topics, self.facts)
@@ -50,6 +53,7 @@ class Store:
         self.subscriptions = SubscriptionRepo(db)
         self.outbox = OutboxRepo(db)
         self.charts = ChartRepo(db)
+        self.alerts = AlertRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str, indexer: Indexer | None = None) -> Store:

@@ -70,6 +70,11 @@ def source_line(number: int | None, source: Source, locale: str) -> str:
     """One source as HTML: number, outlet (linked where the data has a link), title, date."""
     outlet = link(source.outlet, source.url) if source.url else quote(source.outlet)
     parts = [outlet]
+    if source.reporter is not None:  # official statistics: whose report, and when it was read
+        parts.append(quote(official_report(source.reporter)))
+        parts.append(quote(_("retrieved {date}").format(date=fmt.date(source.date, locale))))
+        prefix = f"[{number}] " if number is not None else "• "
+        return prefix + ", ".join(parts)
     if source.title:
         parts.append(_("“{title}”").format(title=quote(source.title)))
     parts.append(quote(fmt.date(source.date, locale)))
@@ -93,6 +98,13 @@ def reporter_label(reporter: Reporter | None) -> str:
     if reporter is Reporter.KAZAKHSTAN:
         return _("🇰🇿 Kazakh statistics")
     return _("🗣 As stated in the source")
+
+
+def official_report(reporter: Reporter) -> str:
+    """The title of a UN Comtrade source: whose report it is."""
+    if reporter is Reporter.BELARUS:
+        return _("Belarus's report")
+    return _("Kazakhstan's report")
 
 
 def country(reporter: Reporter) -> str:

@@ -10,8 +10,8 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_interval
 
-from bot.callbacks import ChartCb, MenuAction, MenuCb, TurnoverCb
-from bot.domain.models import Bound, Flow, Period, PeriodReport, TradeFigure
+from bot.callbacks import ChartCb, MenuAction, MenuCb, ProductsCb, TurnoverCb
+from bot.domain.models import Bound, Flow, Period, PeriodReport, Reporter, TradeFigure
 from bot.domain.trade import by_flow, derived_balances, mirror_gap
 from bot.views import format as fmt
 from bot.views.common import (
@@ -57,10 +57,27 @@ def _figure_line(figure: TradeFigure, numbers: dict[str, int], locale: str, *, d
     line = f"{quote(reporter_label(figure.reporter))}: {bold(_figure_value(figure, locale))}"
     if derived:
         line += " " + italic(_("(calculated from the two export figures)"))
+    elif figure.computed:
+        line += " " + italic(computed_label(figure))
     line += f" {cite(figure.source_ids, numbers)}"
+    if figure.mirror and not derived:
+        line += f"\n    {italic(mirror_label(figure))}"
     if figure.note:
         line += f"\n    {italic(figure.note)}"
     return line
+
+
+def mirror_label(figure: TradeFigure) -> str:
+    """Says whose view an official export figure is when it was measured as imports."""
+    if figure.reporter is Reporter.KAZAKHSTAN:
+        return _("Kazakhstan's imports from Belarus: the Kazakh side's view of Belarusian exports")
+    return _("Belarus's imports from Kazakhstan: the Belarusian side's view of Kazakh exports")
+
+
+def computed_label(figure: TradeFigure) -> str:
+    if figure.flow is Flow.TURNOVER:
+        return _("(computed: exports plus imports)")
+    return _("(computed: the sum of the monthly figures)")
 
 
 @lru_cache(maxsize=256)
@@ -87,6 +104,7 @@ def period_keyboard(periods: tuple[Period, ...], current: Period | None, locale:
     ]
     more = [
         button(_("📈 Chart"), ChartCb()),
+        button(_("📦 Products"), ProductsCb()),
         button(_("🏭 Sectors"), MenuCb(action=MenuAction.SECTORS)),
         button(_("📚 Sources"), MenuCb(action=MenuAction.SOURCES)),
     ]
