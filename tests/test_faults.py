@@ -29,7 +29,7 @@ from bot.delivery import DeliveryWorker
 from bot.domain.models import DeliveryState
 from bot.metrics import Metrics
 from bot.offline import BotClient, RecordingSession
-from bot.store.repo import Store
+from bot.store import Store
 from bot.web import create_web_app
 from tests.conftest import ADMIN_ID
 
@@ -90,7 +90,7 @@ async def test_a_store_that_refuses_the_mark_pauses_delivery_without_resending(
     says so once per pause, and afterwards everyone gets the update exactly once."""
     for chat in SUBSCRIBERS:
         await store.subscriptions.subscribe(chat, chat, "en", ["food_retail"])
-    await store.updates.publish("food_retail", {"en": "Dairy in Magnum"}, "en", None)
+    await store.facts.publish("food_retail", {"en": "Dairy in Magnum"}, "en", None)
     outage = Outage(kind, store, settings.database_path)
     original = session.make_request
 
@@ -117,13 +117,13 @@ async def test_a_store_that_refuses_the_mark_pauses_delivery_without_resending(
 
         await outage.end()
         async with asyncio.timeout(10):
-            while (await store.deliveries.counts())[DeliveryState.PENDING]:  # noqa: ASYNC110 (the outbox)
+            while (await store.outbox.counts())[DeliveryState.PENDING]:  # noqa: ASYNC110 (the outbox)
                 await asyncio.sleep(0.02)
     finally:
         await worker.stop(grace=2)
         await outage.end()
     assert sorted(broadcasts(session)) == SUBSCRIBERS, "a chat got the update twice, or not at all"
-    assert (await store.deliveries.counts())[DeliveryState.SENT] == len(SUBSCRIBERS)
+    assert (await store.outbox.counts())[DeliveryState.SENT] == len(SUBSCRIBERS)
     async with store.db.conn.execute("SELECT count(*) FROM deliveries WHERE message_id IS NULL") as cursor:
         assert (await cursor.fetchone())[0] == 0  # type: ignore[index]
     assert "deliveries resume" in caplog.text
@@ -280,7 +280,7 @@ async def preview(make_client: Callable[..., BotClient]) -> tuple[BotClient, Any
 
 
 async def published(store: Store) -> int:
-    async with store.db.conn.execute("SELECT count(*) FROM updates") as cursor:
+    async with store.db.conn.execute("SELECT count(*) FROM facts") as cursor:
         return int((await cursor.fetchone())[0])  # type: ignore[index]
 
 
