@@ -175,7 +175,7 @@ async def main(repeat: int) -> None:
 
             cached = await median_time_async(cached_send, repeat * 3)
             turnover = await median_time_async(lambda: client.send("/turnover"), repeat * 3)
-            version = await store.data_fingerprint() or ""
+            version = await store.version.current()
             lookup = await median_time_async(
                 lambda: store.charts.file_id(drawing.CHART_ID, "ru", version), repeat * 3
             )

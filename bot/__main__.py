@@ -45,9 +45,10 @@ async def _db_upgrade(settings: Settings) -> None:
 
 
 async def _data_load(settings: Settings, directory: Path | None) -> None:
+    from bot.search.index import Indexer
     from bot.store import Store
 
-    store = await Store.open(settings.database_path)
+    store = await Store.open(settings.database_path, Indexer())
     try:
         await store.upgrade()
         await store.load_data(directory or settings.data_dir)
@@ -59,10 +60,11 @@ async def _data_load(settings: Settings, directory: Path | None) -> None:
 async def _publish(settings: Settings, file: Path) -> None:
     from bot import publishing
     from bot.dataset import load_fact_file
+    from bot.search.index import Indexer
     from bot.store import Store
 
     fact = load_fact_file(file)
-    store = await Store.open(settings.database_path)
+    store = await Store.open(settings.database_path, Indexer())
     try:
         await store.upgrade()
         await store.load_data(settings.data_dir, force=False)

@@ -27,6 +27,8 @@ from bot.handlers import routers
 from bot.logs import log_loop_exception
 from bot.metrics import Metrics
 from bot.middlewares import ForgedUpdateMiddleware, LocaleMiddleware, ObserveMiddleware, ThrottlingMiddleware
+from bot.search.engine import SearchEngine
+from bot.search.index import Indexer
 from bot.session import RedactingSession
 from bot.startup import attempt, essential, set_menus
 from bot.store import Store
@@ -60,16 +62,21 @@ def create_dispatcher(
     i18n: I18n | None = None,
     delivery: DeliveryWorker | None = None,
     metrics: Metrics | None = None,
+    engine: SearchEngine | None = None,
 ) -> Dispatcher:
     """The Dispatcher with its middlewares and routers.
 
     ``settings``, ``store``, ``i18n``, ``delivery`` (the outbox worker; None where nothing
-    sends) and ``metrics`` are injected into handlers by name; ``dispatcher["observe"]`` is
-    the middleware that knows which updates are still being handled.
+    sends), ``metrics`` and ``engine`` (the free-text search over ``store``'s index) are
+    injected into handlers by name; ``dispatcher["observe"]`` is the middleware that knows
+    which updates are still being handled.
     """
     i18n = i18n or create_i18n(settings.default_locale)
     metrics = metrics or Metrics()
-    dispatcher = Dispatcher(settings=settings, store=store, i18n=i18n, delivery=delivery, metrics=metrics)
+    engine = engine or SearchEngine(store.search)
+    dispatcher = Dispatcher(
+        settings=settings, store=store, i18n=i18n, delivery=delivery, metrics=metrics, engine=engine
+    )
     observe = ObserveMiddleware(metrics)
     dispatcher.update.outer_middleware(observe)
     dispatcher.update.outer_middleware(ForgedUpdateMiddleware())  # counted, then turned away
@@ -87,7 +94,7 @@ def create_dispatcher(
 
 async def open_store(settings: Settings) -> Store:
     """Open the database, migrate it and load ``data/`` if its files changed since last time."""
-    store = await Store.open(settings.database_path)
+    store = await Store.open(settings.database_path, Indexer())
     try:
         applied = await store.upgrade()
         if applied:

@@ -134,7 +134,12 @@ async def target_screen(
 
 async def target_labels(store: Store, locale: str, targets: Sequence[Target]) -> list[tuple[Target, str]]:
     """Each target with its label in ``locale`` (suggestion buttons, inline results)."""
-    names = await store.search.titles(targets, locale)
+    titles = await store.search.titles([(target.kind.value, target.id) for target in targets], locale)
+    names = {
+        target: titles[target.kind.value, target.id]
+        for target in targets
+        if (target.kind.value, target.id) in titles
+    }
     for target in targets:
         if target.kind is TargetKind.SECTOR:
             sector = await store.sectors.get(target.id, locale)

@@ -18,6 +18,7 @@ from pydantic import SecretStr
 from bot.app import create_bot, create_dispatcher, create_i18n, open_store
 from bot.config import Settings
 from bot.offline import BotClient, RecordingSession
+from bot.search.engine import SearchEngine
 from bot.store import Store
 from tests.telegram_html import html_problems, utf16_length
 
@@ -48,13 +49,18 @@ async def store(settings: Settings) -> AsyncIterator[Store]:
 
 
 @pytest.fixture
+def engine(store: Store) -> SearchEngine:
+    return SearchEngine(store.search)
+
+
+@pytest.fixture
 def i18n(settings: Settings) -> I18n:
     return create_i18n(settings.default_locale)
 
 
 @pytest.fixture
-def dispatcher(settings: Settings, store: Store, i18n: I18n) -> Dispatcher:
-    return create_dispatcher(settings, store, i18n)
+def dispatcher(settings: Settings, store: Store, i18n: I18n, engine: SearchEngine) -> Dispatcher:
+    return create_dispatcher(settings, store, i18n, engine=engine)
 
 
 @pytest.fixture

@@ -5,16 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import InlineQueryResultArticle, InputTextMessageContent
 from aiogram.utils.i18n import I18n
 
+from bot.config import Settings
 from bot.offline import BotClient
+from bot.search.index import Indexer
 from bot.store import Store
 from tests.conftest import LOCALES
 from tests.test_commands import tr
+from tests.test_search import data_with
 
 NOT_SURE = "🤔 I'm not sure what you mean. Is it one of these?"
 NOTHING_FOUND = (
@@ -209,13 +213,9 @@ async def test_share_buttons_open_the_same_card_inline(
 async def test_inline_sees_new_data_at_once(make_client: Callable[..., BotClient], store: Store) -> None:
     client = make_client("en")
     assert texts(await client.inline("zeppelin")) == []
-    await store.search.index_item(
-        "topic",
-        "sausages-2025",
-        {"en": ("Sausages: Belarus is the second supplier", "Zeppelin sausages.")},
-        parent="sector:food_retail",
-    )
-    assert "Sausages" in texts(await client.inline("zeppelin"))[0]
+    await store.facts.publish("food_retail", {"en": "Zeppelin sausages reach Astana."}, "en", author_id=None)
+    [card] = texts(await client.inline("zeppelin"))
+    assert "Zeppelin sausages reach Astana." in card, "the food sector card, which lists the fact"
 
 
 async def test_a_callback_answer_is_short(make_client: Callable[..., BotClient]) -> None:
@@ -224,3 +224,42 @@ async def test_a_callback_answer_is_short(make_client: Callable[..., BotClient])
     replies = await client.click(shown, shown.button_texts[0])
     [answer] = replies.of("answerCallbackQuery")
     assert isinstance(answer.method, AnswerCallbackQuery)
+
+
+ZEPPELIN_TOPIC = """
+
+[[topic]]
+id = "zeppelin-hangar"
+sector = "industry"
+status = "planned"
+sources = ["newsby-interview"]
+
+[topic.title]
+ru = "Ангар для цеппелинов"
+en = "Zeppelin hangar"
+kk = "Цеппелин ангары"
+be = "Ангар для цэпелінаў"
+
+[topic.text]
+ru = "Пример для теста."
+en = "An example for the test."
+kk = "Тестке арналған мысал."
+be = "Прыклад для тэсту."
+"""
+
+
+async def test_data_loaded_by_another_process_is_found_without_a_restart(
+    make_client: Callable[..., BotClient], settings: Settings, tmp_path: Path
+) -> None:
+    client = make_client("en")
+    assert (await client.send("zeppelin hangar")).last.text.startswith("🤔")
+    # `python -m bot data load` beside the running bot: its own connection to the same file.
+    other = await Store.open(settings.database_path, Indexer())
+    try:
+        assert await other.load_data(data_with(tmp_path, ZEPPELIN_TOPIC))
+    finally:
+        await other.close()
+    card = (await client.send("zeppelin hangar")).last
+    assert card.text.startswith("🏭 Industry\n<b>Zeppelin hangar</b>"), card.text
+    assert (await client.send("ангар для цэпелінаў")).last.text == card.text
+    assert texts(await client.inline("zeppelin hang")) == [card.text]

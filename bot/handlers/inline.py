@@ -20,6 +20,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot import deeplinks, screens
 from bot.domain.trade import headline_period
+from bot.search.engine import SearchEngine
 from bot.search.model import Intent, Target, TargetKind
 from bot.store import Store
 from bot.views.search import InlineCard, inline_card, open_in_bot_keyboard
@@ -32,14 +33,16 @@ MAX_QUERY = 256
 ALSO_SHOWN = 0.5  # after the answer, other items that account for at least half the query
 
 
-async def _targets(store: Store, text: str, headline: str | None) -> list[tuple[Target, str | None]]:
+async def _targets(
+    store: Store, engine: SearchEngine, text: str, headline: str | None
+) -> list[tuple[Target, str | None]]:
     """What to offer, best first, each with the period its figures are for."""
     if not text:
         # The headline figures first, then every other period with data.
         periods = [p.key for p in await store.trade.periods()]
         ordered = [headline, *(p for p in periods if p != headline)] if headline else periods
         return [(Target.figures(key, Intent.TURNOVER), key) for key in ordered]
-    decision = await store.search.ask(text, typing=True)
+    decision = await engine.ask(text, typing=True)
     found: list[tuple[Target, str | None]] = []
     if decision.target is not None:
         found.append((decision.target, decision.period))
@@ -57,14 +60,14 @@ def _as_shown(target: Target, period: str | None) -> Target:
     return target
 
 
-async def inline_query(query: InlineQuery, store: Store, locale: str, bot: Bot) -> None:
+async def inline_query(query: InlineQuery, store: Store, engine: SearchEngine, locale: str, bot: Bot) -> None:
     text = query.query.strip()[:MAX_QUERY]
     me = await bot.me()
     found = headline_period(await store.trade.coverage())
     headline = found.key if found else None
     cards: list[InlineCard] = []
     seen: set[str] = set()
-    for target, period in await _targets(store, text, headline):
+    for target, period in await _targets(store, engine, text, headline):
         if len(cards) >= MAX_RESULTS:
             break
         shown = _as_shown(target, period or headline)

@@ -16,6 +16,7 @@ from aiogram.types import CallbackQuery, Chat, Message
 from bot import screens
 from bot.callbacks import SearchCb
 from bot.handlers import telegram
+from bot.search.engine import SearchEngine
 from bot.search.model import Decision, Target
 from bot.store import Store
 from bot.views.common import Rendered
@@ -34,8 +35,8 @@ async def answer_screen(
     return render_not_sure(await screens.target_labels(store, locale, decision.suggestions[:3]))
 
 
-async def ask(message: Message, store: Store, locale: str) -> None:
-    decision = await store.search.ask((message.text or "")[:MAX_QUESTION])
+async def ask(message: Message, store: Store, engine: SearchEngine, locale: str) -> None:
+    decision = await engine.ask((message.text or "")[:MAX_QUESTION])
     # The decision, not the question: people's messages stay out of the log.
     log.debug(
         "search: %s (confidence %.2f, suggestions %s)",

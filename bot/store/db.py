@@ -11,7 +11,7 @@ import os
 import re
 import sqlite3
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -96,6 +96,7 @@ class Database:
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA busy_timeout = 5000")
         await conn.execute("PRAGMA synchronous = NORMAL")
+        await conn.execute("PRAGMA temp_store = MEMORY")  # what a load stages (see stage())
         self._conn = conn
         if str(self.path) != ":memory:":
             self._file_id = _file_id(Path(self.path))
@@ -117,6 +118,55 @@ class Database:
                 await conn.execute("ROLLBACK")
                 raise
             await conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def read_transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Several reads that see one moment of the database, whatever other processes commit
+        meanwhile (WAL: they are not blocked). Takes the write lock, as a BEGIN on the shared
+        connection must not land inside another coroutine's transaction."""
+        conn = self.conn
+        async with self._write_lock:
+            await conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                await conn.execute("COMMIT")
+
+    async def stage(
+        self,
+        table: str,
+        key: Sequence[str],
+        columns: Sequence[str],
+        rows: Sequence[tuple[object, ...]],
+        chunk: int = 2000,
+    ) -> None:
+        """``rows`` into ``temp.staged_<table>``, made of ``table``'s ``columns`` and indexed by
+        ``key``, for :mod:`bot.store.merge` to merge in later inside a transaction.
+
+        A temp table belongs to this connection alone, so filling it locks nothing in the
+        database file: a big load is staged while other processes go on writing. Each chunk
+        takes the lock, so that no other coroutine's transaction is open around it."""
+        staged, names = f"staged_{table}", ", ".join(columns)
+        async with self._write_lock:
+            await self.conn.execute(f"DROP TABLE IF EXISTS temp.{staged}")
+            await self.conn.execute(
+                f"CREATE TEMP TABLE {staged} AS SELECT {names} FROM main.{table} WHERE 0"  # noqa: S608 (our names)
+            )
+        sql = f"INSERT INTO temp.{staged} ({names}) VALUES ({placeholders(len(columns))})"  # noqa: S608
+        for start in range(0, len(rows), chunk):
+            async with self._write_lock:
+                await self.conn.executemany(sql, rows[start : start + chunk])
+        async with self._write_lock:
+            await self.conn.execute(f"CREATE INDEX temp.{staged}_key ON {staged} ({', '.join(key)})")
+
+    async def unstage(self) -> None:
+        """Drop every staged table (their memory is not needed once merged)."""
+        async with self._write_lock:
+            sql = "SELECT name FROM temp.sqlite_master WHERE type = 'table' AND name LIKE 'staged^_%' ESCAPE '^'"
+            async with self.conn.execute(sql) as cursor:
+                names = [row[0] for row in await cursor.fetchall()]
+            for name in names:
+                await self.conn.execute(f"DROP TABLE temp.{name}")
 
     async def read_committed(self, sql: str, params: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
         """Rows as committed: waits for any transaction open on the shared connection, whose

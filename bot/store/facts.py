@@ -6,13 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import aiosqlite
-
 from bot.domain.models import ALL_SECTORS, LOCALES, Fact
 from bot.screencache import DataVersion
-from bot.search.model import TargetKind
+from bot.search.protocol import FactTexts, Indexer
 from bot.store.db import Database, bump_data_version
-from bot.store.search import SearchRepo
+from bot.store.search import concept_rows, replace_item
 
 
 @dataclass(frozen=True)
@@ -34,34 +32,23 @@ class FactContent:
 
 
 class FactRepo:
-    def __init__(self, db: Database, search: SearchRepo, version: DataVersion) -> None:
+    def __init__(self, db: Database, indexer: Indexer | None, version: DataVersion) -> None:
         self._db = db
-        self._search = search  # a published fact is searchable at once
+        self._indexer = indexer  # a published fact is searchable at once
         self._version = version  # and shows on its sector's card at once
 
-    async def _index(
-        self, conn: aiosqlite.Connection | None, fact_id: int, sector_id: str, texts: Mapping[str, str]
-    ) -> None:
-        await self._search.index_item(
-            TargetKind.FACT,
-            str(fact_id),
-            {locale: (body[:80], body) for locale, body in texts.items()},
-            parent=None if sector_id == ALL_SECTORS else f"sector:{sector_id}",
-            conn=conn,
-        )
-
-    async def reindex(self, conn: aiosqlite.Connection | None = None) -> int:
-        """Put every published fact back into the search index (after a data load rebuilt
-        it from the data files); returns how many."""
-        sql = "SELECT f.id, f.sector_id, t.locale, t.body FROM facts f JOIN fact_texts t ON t.fact_id = f.id"
-        async with self._db.conn.execute(sql) as cursor:
+    async def texts(self, after: int = 0) -> list[FactTexts]:
+        """The published facts numbered above ``after`` with their texts (for the search index)."""
+        sql = """
+            SELECT f.id, f.sector_id, t.locale, t.body FROM facts f JOIN fact_texts t ON t.fact_id = f.id
+            WHERE f.id > ? ORDER BY f.id
+        """
+        async with self._db.conn.execute(sql, (after,)) as cursor:
             rows = await cursor.fetchall()
         facts: dict[tuple[int, str], dict[str, str]] = {}
         for fact_id, sector_id, locale, body in rows:
             facts.setdefault((fact_id, sector_id), {})[locale] = body
-        for (fact_id, sector_id), texts in facts.items():
-            await self._index(conn, fact_id, sector_id, texts)
-        return len(facts)
+        return [FactTexts(fact_id, sector_id, texts) for (fact_id, sector_id), texts in facts.items()]
 
     async def sector_of(self, fact_id: int) -> str | None:
         async with self._db.conn.execute("SELECT sector_id FROM facts WHERE id = ?", (fact_id,)) as cursor:
@@ -80,6 +67,8 @@ class FactRepo:
             raise ValueError("the original text is missing")
         if not set(texts) <= set(LOCALES):
             raise ValueError(f"unsupported locales: {sorted(set(texts) - set(LOCALES))}")
+        if self._indexer is None:
+            raise RuntimeError("facts are published by a Store opened with an Indexer")
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO facts (sector_id, original_locale, author_id) VALUES (?, ?, ?)",
@@ -90,7 +79,8 @@ class FactRepo:
                 "INSERT INTO fact_texts (fact_id, locale, body) VALUES (?, ?, ?)",
                 [(fact_id, locale, body) for locale, body in texts.items()],
             )
-            await self._index(conn, int(fact_id or 0), sector_id, texts)
+            fact = FactTexts(int(fact_id or 0), sector_id, dict(texts))
+            await replace_item(conn, self._indexer.fact_rows(fact, await concept_rows(conn)))
             params: tuple[str, ...] = ()
             if sector_id == ALL_SECTORS:
                 where = "1 = 1"

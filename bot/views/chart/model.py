@@ -96,7 +96,7 @@ class GrowthNote:
 
     period_key: str
     title: str  # "January – September 2025"
-    text: str  # "Trade turnover: about +20% (Statistics not specified)"
+    text: str  # "Trade turnover: about +20% (As stated in the source)"
     usd_found: bool
     source_ids: tuple[str, ...]
 
@@ -171,7 +171,7 @@ def _reporter_names() -> dict[str, str]:
     return {
         Reporter.BELARUS.value: _("Belarusian statistics"),
         Reporter.KAZAKHSTAN.value: _("Kazakh statistics"),
-        "": _("Statistics not specified"),
+        "": _("As stated in the source"),
     }
 
 
