@@ -189,7 +189,7 @@ async def bench(args: argparse.Namespace, workdir: Path) -> Outcome:
         goal = 0.99 * (outcome.recipients - len(plan.blocked) - len(plan.not_found))
         marker = asyncio.ensure_future(api.wait_until(lambda: api.counters.sent >= goal, timeout=1e6))
         marker.add_done_callback(lambda done: _mark(outcome, done))
-        print(f"update #{update_id} queued for {outcome.recipients:,} chats", file=sys.stderr)
+        print(f"fact #{update_id} queued for {outcome.recipients:,} chats", file=sys.stderr)
         timeout = outcome.recipients / args.rate * 3 + 120
         deadline = time.monotonic() + timeout
         killed = False

@@ -4,11 +4,14 @@
 
 Builds a data directory (the shipped data plus synthetic sectors and topics whose texts are
 made of the shipped texts' words and invented names), loads it into a temporary SQLite file
-through the real loader (the index is built in the same transaction), then times, in one
-process and over the same questions (the labelled set plus questions made from synthetic
-titles, with typos and transliterations):
+through the real loader (the index is built in the same transaction) while a second process
+writes to the same file every 20 ms, as the running bot does beside ``python -m bot data load``
+(its longest wait is printed: how long the load blocked the bot's writes), times how long the
+search engine takes to read the new index, then times, in one process and over the same
+questions (the labelled set plus questions made from synthetic titles, with typos and
+transliterations):
 
-- search only: ``store.search.ask(question)``;
+- search only: ``engine.ask(question)``;
 - answer: the production Dispatcher, from the Update to the recorded sendMessage (locale
   middleware, search, the screen and its rendering);
 - bare handler: the same Dispatcher set-up with one handler that answers every text with a
@@ -29,7 +32,8 @@ import sys
 import tempfile
 import time
 import tomllib
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from aiogram import Dispatcher, F, Router
@@ -42,9 +46,11 @@ from bot.app import create_bot, create_dispatcher, create_i18n  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.domain.models import LOCALES, Status  # noqa: E402
 from bot.middlewares import LocaleMiddleware  # noqa: E402
+from bot.search.engine import SearchEngine  # noqa: E402
+from bot.search.index import Indexer  # noqa: E402
 from bot.search.model import Decision, TargetKind  # noqa: E402
 from bot.search.text import words  # noqa: E402
-from bot.store.repo import Store  # noqa: E402
+from bot.store import Store  # noqa: E402
 from bot.testing.client import BotClient  # noqa: E402
 from bot.testing.session import RecordingSession  # noqa: E402
 from bot.testing.settings import offline_settings  # noqa: E402
@@ -179,6 +185,45 @@ def synthetic_questions(
     return found
 
 
+# Another process writing to the database every 20 ms until its stdin closes; prints how long
+# its writes waited. busy_timeout is the bot's.
+_PROBE = """
+import json, select, sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA busy_timeout = 5000")
+waits, failed = [], 0
+while not select.select([sys.stdin], [], [], 0.02)[0]:
+    start = time.perf_counter()
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO meta (key, value) VALUES ('bench_probe', ?) "
+                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(start),))
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError:
+        failed += 1
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+    waits.append(time.perf_counter() - start)
+print(json.dumps({"writes": len(waits), "failed": failed, "longest_ms": 1000 * max(waits, default=0.0)}))
+"""
+
+
+@asynccontextmanager
+async def concurrent_writer(path: Path) -> AsyncIterator[dict[str, float]]:
+    """While the block runs, another process writes to ``path``; the dict then holds its
+    writes, failed writes (busy past the timeout) and longest wait in ms."""
+    found: dict[str, float] = {}
+    probe = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", _PROBE, str(path), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+    )
+    await asyncio.sleep(0.3)  # let it start writing
+    try:
+        yield found
+    finally:
+        out, _err = await probe.communicate(b"")
+        found.update(json.loads(out))
+
+
 def percentiles(samples: Sequence[float]) -> tuple[float, float, float]:
     ordered = sorted(samples)
     p50 = statistics.median(ordered)
@@ -199,12 +244,12 @@ def lands(decision: Decision, label: str) -> bool:
     return str(target) == want
 
 
-async def accuracy(store: Store, questions: Sequence[tuple[str, str, str]]) -> tuple[float, float]:
+async def accuracy(engine: SearchEngine, questions: Sequence[tuple[str, str, str]]) -> tuple[float, float]:
     """Share of the labelled questions that still land, and of the synthetic ones that find
     their topic, amid the synthetic store."""
     labelled = synthetic = labelled_ok = synthetic_ok = 0
     for _ui, question, expected in questions:
-        decision = await store.search.ask(question)
+        decision = await engine.ask(question)
         if expected.startswith("syn-"):
             synthetic += 1
             synthetic_ok += str(decision.target) == f"topic:{expected}"
@@ -261,23 +306,27 @@ async def main() -> None:
             data_dir=data,
             flood_limit=10**9,  # one client asks every question: flood control would stop it
         )
-        store = await Store.open(settings.database_path)
+        store = await Store.open(settings.database_path, Indexer())
         await store.upgrade()
-        start = time.perf_counter()
-        await store.load_data(data)
-        load_s = time.perf_counter() - start
+        async with concurrent_writer(settings.database_path) as writer:
+            start = time.perf_counter()
+            await store.load_data(data)
+            load_s = time.perf_counter() - start
         sql = "SELECT count(*), count(DISTINCT item_id) FROM search_docs"
         async with store.db.conn.execute(sql) as cursor:
             rows, items = await cursor.fetchone() or (0, 0)
-        vocabulary = len(store.search._state.vocabulary) if store.search._state else 0
+        engine = SearchEngine(store.search)
+        start = time.perf_counter()
+        await engine.refresh()
+        refresh_ms = (time.perf_counter() - start) * 1000
 
         questions = labelled_questions() + synthetic_questions(made, 200, rng)
         bot = create_bot(settings, session=RecordingSession())
-        client = BotClient(create_dispatcher(settings, store), bot, user_id=1)
+        client = BotClient(create_dispatcher(settings, store, engine=engine), bot, user_id=1)
         bare = BotClient(bare_dispatcher(settings, store), bot, user_id=2)
 
         async def search_only(_ui: str, question: str) -> object:
-            return await store.search.ask(question)
+            return await engine.ask(question)
 
         async def answer(ui: str, question: str) -> object:
             return await client.send(question, lang=ui)
@@ -288,7 +337,7 @@ async def main() -> None:
         async def inline(ui: str, question: str) -> object:
             return await client.inline(question, lang=ui)
 
-        labelled_share, synthetic_share = await accuracy(store, questions)
+        labelled_share, synthetic_share = await accuracy(engine, questions)
         results = {
             "search only": await timed(questions, search_only, args.rounds),
             "answer (search + screen)": await timed(questions, answer, args.rounds),
@@ -299,7 +348,11 @@ async def main() -> None:
 
     print(
         f"store: {args.topics:,} synthetic + shipped topics, {items:,} items, {rows:,} index rows, "
-        f"{vocabulary:,} keys; load and index {load_s:.1f} s"
+        f"{engine.vocabulary_size:,} keys; load and index {load_s:.1f} s"
+    )
+    print(
+        f"another process writing meanwhile: {writer['writes']:.0f} writes, {writer['failed']:.0f} failed, "
+        f"longest wait {writer['longest_ms']:.0f} ms; the engine reads the new index in {refresh_ms:.0f} ms"
     )
     labelled = len(questions) - 200
     print(f"questions: {len(questions)} ({labelled} labelled, 200 synthetic) × {args.rounds} rounds")

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.domain.models import Locale
 from bot.search.model import TargetKind
 
 
@@ -25,19 +26,20 @@ class ChartKind(StrEnum):
     TURNOVER = "t"
 
 
-class LocaleChoice(StrEnum):
-    RU = "ru"
-    EN = "en"
-    KK = "kk"
-    BE = "be"
-
-
 class MenuCb(CallbackData, prefix="m1"):
     action: MenuAction
 
 
 class TurnoverCb(CallbackData, prefix="t1"):
     period: str  # a Period key: "2024" or "2025-01..08"
+
+
+class ProductsCb(CallbackData, prefix="g1"):
+    """The top HS chapters: a year ("" for the latest with chapter data) and whose statistics
+    ("" for the first with data that year)."""
+
+    period: str = ""
+    reporter: str = ""
 
 
 class SectorCb(CallbackData, prefix="s1"):
@@ -49,7 +51,7 @@ class SourcesCb(CallbackData, prefix="r1"):
 
 
 class LanguageCb(CallbackData, prefix="l1"):
-    locale: LocaleChoice
+    locale: Locale
 
 
 class SubscribeCb(CallbackData, prefix="b1"):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from bot.domain.models import DeliveryState
-from bot.store.repo import Store
 
 
 class Metrics:
@@ -29,11 +30,8 @@ class Metrics:
         )
         self.deliveries = Gauge("bot_deliveries", "Outbox rows by state", ["state"], registry=self.registry)
 
-    async def render(self, store: Store) -> bytes:
-        """The text exposition, with the outbox counts read fresh from the database."""
-        for state, count in (await store.deliveries.counts()).items():
+    def render(self, outbox: Mapping[DeliveryState, int]) -> bytes:
+        """The text exposition, with the outbox counts given (read fresh by the caller)."""
+        for state, count in outbox.items():
             self.deliveries.labels(state=state.value).set(count)
         return generate_latest(self.registry)
-
-
-__all__ = ["DeliveryState", "Metrics"]

@@ -15,7 +15,8 @@ from aiogram.utils.i18n import I18n
 
 from bot.app import create_bot, create_dispatcher, create_i18n, open_store
 from bot.config import Settings
-from bot.store.repo import Store
+from bot.search.engine import SearchEngine
+from bot.store import Store
 from bot.testing.checks import check_sent
 from bot.testing.client import BotClient
 from bot.testing.session import RecordingSession
@@ -73,13 +74,18 @@ async def store(settings: Settings, loaded_database: Path) -> AsyncIterator[Stor
 
 
 @pytest.fixture
+def engine(store: Store) -> SearchEngine:
+    return SearchEngine(store.search)
+
+
+@pytest.fixture
 def i18n(settings: Settings) -> I18n:
     return create_i18n(settings.default_locale)
 
 
 @pytest.fixture
-def dispatcher(settings: Settings, store: Store, i18n: I18n) -> Dispatcher:
-    return create_dispatcher(settings, store, i18n)
+def dispatcher(settings: Settings, store: Store, i18n: I18n, engine: SearchEngine) -> Dispatcher:
+    return create_dispatcher(settings, store, i18n, engine=engine)
 
 
 @pytest.fixture

@@ -5,18 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from aiogram.types import InlineQueryResultArticle, InputTextMessageContent
 from aiogram.utils.i18n import I18n
 
 from bot.callbacks import SearchCb, SectorCb
-from bot.search.model import TargetKind
-from bot.store.repo import Store
+from bot.config import Settings
+from bot.search.index import Indexer
+from bot.store import Store
 from bot.testing.client import BotClient
 from bot.testing.limits import CALLBACK_ANSWER_LIMIT, utf16_length
 from tests.conftest import LOCALES
 from tests.test_commands import tr
+from tests.test_search import data_with
 
 NOT_SURE = "🤔 I'm not sure what you mean. Is it one of these?"
 NOTHING_FOUND = (
@@ -53,7 +56,7 @@ async def test_not_sure_offers_at_most_three_items_that_open(
 ) -> None:
     client = make_client("en")
     reply = (await client.send("Snopkov")).last  # named in three topics
-    assert reply.text.startswith(NOT_SURE)
+    assert reply.text.startswith(tr(i18n, "en", NOT_SURE))
     assert "/help" in reply.text
     assert 1 <= len(reply.buttons) <= 3
     for button in reply.buttons:
@@ -101,16 +104,17 @@ async def test_a_sticker_gets_a_pointer_to_text(make_client: Callable[..., BotCl
         "sticker": sticker,
     }
     replies = await client._feed({"message": message})
-    assert replies.last.text == "🙂 I read text only: type a question, or see /help."
+    assert replies.last.text == "🙂 I can only read text: type a question, or see /help."
 
 
 @pytest.mark.parametrize(
     "data",
     [
-        SearchCb(kind=TargetKind.TOPIC, item="no-such-topic").pack(),
-        SearchCb(kind=TargetKind.FACT, item="garbage/turnover").pack(),
-        SearchCb(kind=TargetKind.FACT, item="2024/weather").pack(),
-        SearchCb(kind=TargetKind.INTENT, item="weather").pack(),
+        "q1:topic:no-such-topic",
+        "q1:figures:garbage/turnover",
+        "q1:figures:2024/weather",
+        "q1:fact:999999",
+        "q1:intent:weather",
     ],
 )
 async def test_forged_suggestions_show_a_proper_screen(
@@ -210,13 +214,9 @@ async def test_share_buttons_open_the_same_card_inline(
 async def test_inline_sees_new_data_at_once(make_client: Callable[..., BotClient], store: Store) -> None:
     client = make_client("en")
     assert texts(await client.inline("zeppelin")) == []
-    await store.search.index_item(
-        "topic",
-        "sausages-2025",
-        {"en": ("Sausages: Belarus is the second supplier", "Zeppelin sausages.")},
-        parent="sector:food_retail",
-    )
-    assert "Sausages" in texts(await client.inline("zeppelin"))[0]
+    await store.facts.publish("food_retail", {"en": "Zeppelin sausages reach Astana."}, "en", author_id=None)
+    [card] = texts(await client.inline("zeppelin"))
+    assert "Zeppelin sausages reach Astana." in card, "the food sector card, which lists the fact"
 
 
 async def test_a_callback_answer_is_short(make_client: Callable[..., BotClient]) -> None:
@@ -225,3 +225,42 @@ async def test_a_callback_answer_is_short(make_client: Callable[..., BotClient])
     replies = await client.click(shown, shown.button_at(0))
     answer = replies.assert_answered()
     assert utf16_length(answer.text or "") <= CALLBACK_ANSWER_LIMIT
+
+
+ZEPPELIN_TOPIC = """
+
+[[topic]]
+id = "zeppelin-hangar"
+sector = "industry"
+status = "planned"
+sources = ["newsby-interview"]
+
+[topic.title]
+ru = "Ангар для цеппелинов"
+en = "Zeppelin hangar"
+kk = "Цеппелин ангары"
+be = "Ангар для цэпелінаў"
+
+[topic.text]
+ru = "Пример для теста."
+en = "An example for the test."
+kk = "Тестке арналған мысал."
+be = "Прыклад для тэсту."
+"""
+
+
+async def test_data_loaded_by_another_process_is_found_without_a_restart(
+    make_client: Callable[..., BotClient], settings: Settings, tmp_path: Path
+) -> None:
+    client = make_client("en")
+    assert (await client.send("zeppelin hangar")).last.text.startswith("🤔")
+    # `python -m bot data load` beside the running bot: its own connection to the same file.
+    other = await Store.open(settings.database_path, Indexer())
+    try:
+        assert await other.load_data(data_with(tmp_path, ZEPPELIN_TOPIC))
+    finally:
+        await other.close()
+    card = (await client.send("zeppelin hangar")).last
+    assert card.text.startswith("🏭 Industry\n<b>Zeppelin hangar</b>"), card.text
+    assert (await client.send("ангар для цэпелінаў")).last.text == card.text
+    assert texts(await client.inline("zeppelin hang")) == [card.text]

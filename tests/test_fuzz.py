@@ -24,7 +24,6 @@ from hypothesis import strategies as st
 from bot.callbacks import (
     ChartCb,
     LanguageCb,
-    LocaleChoice,
     ManageSubscriptionsCb,
     MenuAction,
     MenuCb,
@@ -36,7 +35,8 @@ from bot.callbacks import (
     SubscribeCb,
     TurnoverCb,
 )
-from bot.store.repo import Store
+from bot.domain.models import Locale
+from bot.store import Store
 from bot.testing.session import RecordingSession
 
 COMMANDS = [
@@ -77,7 +77,7 @@ callback_data = st.one_of(
     st.sampled_from([
         TurnoverCb(period="2024").pack(), TurnoverCb(period="1850").pack(),
         SectorCb(sector_id="food_retail").pack(), SectorCb(sector_id="").pack(),
-        SourcesCb(page=1).pack(), SourcesCb(page=-1).pack(), LanguageCb(locale=LocaleChoice.KK).pack(),
+        SourcesCb(page=1).pack(), SourcesCb(page=-1).pack(), LanguageCb(locale=Locale.KK).pack(),
         SubscribeCb(sector_id="it").pack(), SubscribeCb(sector_id="*", card=True, on=True).pack(),
         SubscribeCb(sector_id="nope").pack(), SubscribeCb(sector_id="it", card=True, on=False).pack(),
         ManageSubscriptionsCb().pack(), PublishCb(action=PublishAction.CONFIRM).pack(),

@@ -16,7 +16,7 @@ from bot.callbacks import MenuAction, MenuCb
 from bot.config import Settings
 from bot.logs import JsonFormatter, KeyValueFormatter, UpdateContext
 from bot.middlewares.throttling import ThrottlingMiddleware
-from bot.store.repo import Store
+from bot.store import Store
 from bot.testing.client import BotClient
 from tests.conftest import ADMIN_ID
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from aiogram.methods import SetMyCommands
 from aiogram.types import BotCommandScopeChat
 
-from bot.store.repo import Store
+from bot.store import Store
 from bot.testing.client import BotClient
 
 

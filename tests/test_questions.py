@@ -19,7 +19,7 @@ import pytest
 from aiogram.utils.i18n import I18n
 
 from bot.domain.models import Flow
-from bot.store.repo import Store
+from bot.store import Store
 from bot.testing.client import BotClient, Reply
 from bot.views import format as fmt
 from bot.views.common import bold, quote
@@ -94,7 +94,7 @@ class Reader:
             for sector in await self.store.sectors.all(locale):
                 if text.startswith(f"{quote(sector.emoji)} {bold(sector.name)}"):
                     return f"sector:{sector.id}", None
-                for topic in await self.store.sectors.topics(sector.id, locale):
+                for topic in await self.store.topics.of_sector(sector.id, locale):
                     if text.startswith(f"{quote(sector.emoji)} {quote(sector.name)}\n{bold(topic.title)}"):
                         return f"topic:{topic.id}", None
         return f"? {plain(text)[:60]!r}", None

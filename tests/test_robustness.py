@@ -12,7 +12,7 @@ from aiogram.methods import SendMessage
 
 from bot.callbacks import SectorCb, SourcesCb, TurnoverCb
 from bot.logs import RedactSecrets
-from bot.store.repo import Store
+from bot.store import Store
 from bot.testing.client import BotClient
 from bot.testing.session import RecordingSession
 

@@ -8,15 +8,19 @@ from pathlib import Path
 
 import pytest
 
+from bot.dataset import DatasetError
 from bot.search.analysis import analyse_question, doc_keys, query_keys
 from bot.search.concepts import Concept, ConceptIndex, Role
+from bot.search.engine import SearchEngine
 from bot.search.fuzzy import CYRILLIC, LATIN, Vocabulary
+from bot.search.index import Indexer
 from bot.search.model import Intent, Target, TargetKind
 from bot.search.periods import find_period
+from bot.search.protocol import FactTexts
 from bot.search.stemming import stem_be, stem_kk, stems
 from bot.search.text import normalize, skeleton, to_cyrillic, words
-from bot.store.dataset import DatasetError
-from bot.store.repo import Store
+from bot.store import Store
+from bot.store.search import concept_rows, replace_item
 from tests.conftest import DATA
 
 
@@ -186,36 +190,36 @@ def test_a_directional_concept_without_direction_stays_open() -> None:
         ("откуда цифры", "intent:sources"),
     ],
 )
-async def test_the_issues_examples(store: Store, question: str, expected: str) -> None:
-    decision = await store.search.ask(question)
+async def test_the_issues_examples(engine: SearchEngine, question: str, expected: str) -> None:
+    decision = await engine.ask(question)
     assert str(decision.target) == expected, decision
 
 
 @pytest.mark.parametrize(
     "question", ["купить слона", "погода в минске", "asdf", "сәлем қалайсың", "123", "?"]
 )
-async def test_nonsense_gets_no_confident_answer(store: Store, question: str) -> None:
-    decision = await store.search.ask(question)
+async def test_nonsense_gets_no_confident_answer(engine: SearchEngine, question: str) -> None:
+    decision = await engine.ask(question)
     assert decision.target is None, decision
     assert len(decision.suggestions) <= 3
 
 
-async def test_a_period_in_the_question_reaches_the_figures(store: Store) -> None:
-    decision = await store.search.ask("оборот за 2024")
+async def test_a_period_in_the_question_reaches_the_figures(engine: SearchEngine) -> None:
+    decision = await engine.ask("оборот за 2024")
     assert decision.target == Target.intent(Intent.TURNOVER)
     assert decision.period == "2024"
 
 
-async def test_a_name_in_several_topics_offers_them_all(store: Store) -> None:
-    decision = await store.search.ask("Снопков")
+async def test_a_name_in_several_topics_offers_them_all(engine: SearchEngine) -> None:
+    decision = await engine.ask("Снопков")
     assert decision.target is None
     assert {t.kind for t in decision.suggestions} == {TargetKind.TOPIC}
     assert len(decision.suggestions) == 3
 
 
-async def test_an_unfinished_word_in_inline_mode(store: Store) -> None:
-    assert (await store.search.ask("магн")).target is None
-    assert str((await store.search.ask("магн", typing=True)).target) == "topic:magnum-collaboration"
+async def test_an_unfinished_word_in_inline_mode(engine: SearchEngine) -> None:
+    assert (await engine.ask("магн")).target is None
+    assert str((await engine.ask("магн", typing=True)).target) == "topic:magnum-collaboration"
 
 
 # --- the index follows the data -------------------------------------------------------------
@@ -242,48 +246,88 @@ be = "Прыклад для тэсту."
 """
 
 
-async def test_a_topic_added_to_the_data_is_searchable_at_once(store: Store, tmp_path: Path) -> None:
-    assert (await store.search.ask("potash terminal")).target is None
+def data_with(tmp_path: Path, topics: str) -> Path:
+    """A copy of the shipped data with ``topics`` added."""
     copy = tmp_path / "data"
     shutil.copytree(DATA, copy, ignore=shutil.ignore_patterns("*.sqlite3*"))
     with (copy / "topics.toml").open("a", encoding="utf-8") as file:
-        file.write(NEW_TOPIC)
-    assert await store.load_data(copy)
+        file.write(topics)
+    return copy
+
+
+async def test_a_topic_added_to_the_data_is_searchable_at_once(
+    store: Store, engine: SearchEngine, tmp_path: Path
+) -> None:
+    assert (await engine.ask("potash terminal")).target is None
+    assert await store.load_data(data_with(tmp_path, NEW_TOPIC))
     for question in ("potash terminal", "калийный терминал", "калій тэрмінал", "kaliy terminaly"):
-        assert str((await store.search.ask(question)).target) == "topic:potash-terminal", question
+        assert str((await engine.ask(question)).target) == "topic:potash-terminal", question
 
 
-async def test_index_item_makes_an_item_searchable_at_once(store: Store) -> None:
-    assert (await store.search.ask("ядерная электростанция")).target is None
-    await store.search.index_item(
-        "topic",
-        "ai-ministry-head",  # an existing item, re-indexed as /publish would after an update
-        {"ru": ("Глава министерства ИИ", "Атомная (ядерная) электростанция тоже упомянута.")},
-        parent="sector:it",
+async def test_a_published_fact_is_searchable_at_once(store: Store, engine: SearchEngine) -> None:
+    assert (await engine.ask("ядерная электростанция")).target is None
+    published = await store.facts.publish(
+        "it", {"ru": "Атомная (ядерная) электростанция тоже упомянута."}, "ru", author_id=None
     )
-    decision = await store.search.ask("ядерная электростанция")
-    assert str(decision.target) == "topic:ai-ministry-head"
-    # Searchable after a restart too: the index is in the database.
-    await store.search.refresh()
-    assert str((await store.search.ask("ядерная электростанция")).target) == "topic:ai-ministry-head"
+    fact = Target(TargetKind.FACT, str(published.fact_id))
+    assert (await engine.ask("ядерная электростанция")).target == fact
+    # After a restart too: the index is in the database.
+    assert (await SearchEngine(store.search).ask("ядерная электростанция")).target == fact
 
 
-async def test_index_item_joins_the_callers_transaction(store: Store) -> None:
+async def test_a_fact_published_while_a_load_analyses_is_indexed_by_it(
+    store: Store, engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The load reads the facts before its transaction; one published in between is indexed
+    inside it, not lost until the next load."""
+    read = store.facts.texts
+    published: list[int] = []
+
+    async def read_then_publish(after: int = 0) -> list[FactTexts]:
+        found = await read(after)
+        if not published:
+            fact = await store.facts.publish("it", {"en": "Zeppelin hangar in Almaty."}, "en", author_id=None)
+            published.append(fact.fact_id)
+        return found
+
+    monkeypatch.setattr(store.facts, "texts", read_then_publish)
+    assert await store.load_data(DATA)
+    assert (await engine.ask("zeppelin hangar")).target == Target(TargetKind.FACT, str(published[0]))
+
+
+async def test_an_index_write_rolled_back_changes_nothing(store: Store, engine: SearchEngine) -> None:
+    version = await store.search.version()
+
     async def publish_that_fails() -> None:
         async with store.db.transaction() as conn:
-            await store.search.index_item(
+            rows = Indexer().item_rows(
                 "topic",
                 "sausages-2025",
                 {"en": ("Zeppelins", "Rolled back.")},
+                await concept_rows(conn),
                 parent="sector:food_retail",
-                conn=conn,
             )
+            await replace_item(conn, rows)
             raise RuntimeError("the publish failed")
 
     with pytest.raises(RuntimeError):
         await publish_that_fails()
-    await store.search.refresh()
-    assert (await store.search.ask("zeppelins")).target is None
+    assert await store.search.version() == version
+    assert (await engine.ask("zeppelins")).target is None
+    assert str((await engine.ask("колбаса экспорт")).target) == "topic:sausages-2025", "still indexed"
+
+
+async def test_an_item_indexed_again_keeps_the_full_text_index_whole(
+    store: Store, engine: SearchEngine
+) -> None:
+    async with store.db.transaction() as conn:
+        rows = Indexer().item_rows(
+            "topic", "ai-ministry-head", {"en": ("Zeppelins", "Airships.")}, await concept_rows(conn)
+        )
+        await replace_item(conn, rows)
+    assert str((await engine.ask("zeppelins")).target) == "topic:ai-ministry-head"
+    # The index agrees with its content table (SQLite raises SQLITE_CORRUPT_VTAB otherwise).
+    await store.db.conn.execute("INSERT INTO search_fts (search_fts, rank) VALUES ('integrity-check', 1)")
 
 
 # --- concepts.toml is validated like the rest -----------------------------------------------
@@ -324,14 +368,14 @@ def broken_concepts(tmp_path: Path, old: str, new: str) -> Path:
     ],
 )
 async def test_a_malformed_concept_is_refused(
-    store: Store, tmp_path: Path, old: str, new: str, expected: str
+    store: Store, engine: SearchEngine, tmp_path: Path, old: str, new: str, expected: str
 ) -> None:
     with pytest.raises(DatasetError) as caught:
         await store.load_data(broken_concepts(tmp_path, old, new))
     message = str(caught.value)
     assert message.startswith(f"{tmp_path.as_posix()}/data/concepts.toml, concept #"), message
     assert expected in message, message
-    assert str((await store.search.ask("Magnum")).target) == "topic:magnum-collaboration", "unchanged"
+    assert str((await engine.ask("Magnum")).target) == "topic:magnum-collaboration", "unchanged"
 
 
 async def test_the_search_schema_comes_from_migration_003(tmp_path: Path) -> None:
@@ -350,9 +394,11 @@ async def test_the_search_schema_comes_from_migration_003(tmp_path: Path) -> Non
         await db.close()
 
 
-async def test_a_database_migrated_before_the_index_existed_is_indexed_on_start(store: Store) -> None:
+async def test_a_database_migrated_before_the_index_existed_is_indexed_on_start(
+    store: Store, engine: SearchEngine
+) -> None:
     async with store.db.transaction() as conn:
         await conn.execute("DELETE FROM search_docs")
     assert not await store.search.indexed()
     assert await store.load_data(DATA, force=False), "unchanged files, but no index: load again"
-    assert str((await store.search.ask("Magnum")).target) == "topic:magnum-collaboration"
+    assert str((await engine.ask("Magnum")).target) == "topic:magnum-collaboration"

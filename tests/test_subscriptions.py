@@ -23,7 +23,7 @@ from aiogram.utils.i18n import I18n
 from bot.callbacks import PublishAction, PublishCb, SubscribeCb
 from bot.delivery import DeliveryWorker, RetryPolicy
 from bot.domain.models import DeliveryState
-from bot.store.repo import Store
+from bot.store import Store
 from bot.testing.client import BotClient
 from bot.testing.process import bot_env, run_cli
 from bot.testing.session import RecordingSession
@@ -42,7 +42,7 @@ def worker(bot: Bot, store: Store, i18n: I18n) -> DeliveryWorker:
 async def drain(worker: DeliveryWorker, store: Store, timeout: float = 10.0) -> None:
     """Run the worker until nothing is pending."""
     async with asyncio.timeout(timeout):
-        while (await store.deliveries.counts())[DeliveryState.PENDING]:
+        while (await store.outbox.counts())[DeliveryState.PENDING]:
             if not await worker.drain_once():
                 await asyncio.sleep(0.01)
 
@@ -119,12 +119,12 @@ async def test_publishing_is_for_admins_only(
     await make_client("en", user_id=3006).send("/subscribe all")
     intruder = make_client("en", user_id=3007)
     reply = (await intruder.send("/publish all Free money!")).last
-    assert reply.text == "Sorry, only the bot's editors can do this."
-    assert (await intruder.send("/stats")).last.text == "Sorry, only the bot's editors can do this."
+    assert reply.text == "Sorry, only the bot’s editors can do this."
+    assert (await intruder.send("/stats")).last.text == "Sorry, only the bot’s editors can do this."
     forged = await intruder.press(PublishCb(action=PublishAction.CONFIRM))
     assert forged.assert_answered().show_alert
-    assert sum((await store.deliveries.counts()).values()) == 0
-    async with store.db.conn.execute("SELECT count(*) FROM updates") as cursor:
+    assert sum((await store.outbox.counts()).values()) == 0
+    async with store.db.conn.execute("SELECT count(*) FROM facts") as cursor:
         assert (await cursor.fetchone())[0] == 0  # type: ignore[index]
     assert "refused /publish from non-admin user 3007" in caplog.text
 
@@ -160,7 +160,7 @@ async def test_publish_reaches_exactly_the_sector_and_all_sector_subscribers_in_
     assert "English" not in got[4002][0]  # the note is in Kazakh
     assert "ағылшын" in got[4002][0].lower()
     assert "англійская" in got[4004][0].lower()
-    counts = await store.deliveries.counts(1)
+    counts = await store.outbox.counts(1)
     assert counts[DeliveryState.SENT] == 3
     # The admin's progress message ends as a summary, edited in place.
     edits = [r for r in session.requests[before:] if r.__api_method__ == "editMessageText"]
@@ -198,7 +198,7 @@ async def test_the_guided_flow_can_be_cancelled(make_client: Callable[..., BotCl
     choose = (await admin.send("/publish")).last
     await admin.click(choose, "🛒")
     assert "Cancelled" in (await admin.send("/cancel")).last.text
-    async with store.db.conn.execute("SELECT count(*) FROM updates") as cursor:
+    async with store.db.conn.execute("SELECT count(*) FROM facts") as cursor:
         assert (await cursor.fetchone())[0] == 0  # type: ignore[index]
     # Back to normal: the next text is not taken as an update to preview.
     after = await admin.send("Just a question")
@@ -219,7 +219,7 @@ async def _one_subscriber_and_an_update(
     make_client: Callable[..., BotClient], store: Store, chat_id: int
 ) -> None:
     await make_client("en", user_id=chat_id).send("/subscribe all")
-    await store.updates.publish("food_retail", {"en": "News"}, "en", None)
+    await store.facts.publish("food_retail", {"en": "News"}, "en", None)
 
 
 def _method() -> SendMessage:
@@ -239,7 +239,7 @@ async def test_429_pauses_the_queue_and_loses_nothing(
     await drain(worker, store)
     assert loop.time() - started >= 0.9  # it waited retry_after
     assert worker.stats.rate_limited == 1
-    counts = await store.deliveries.counts()
+    counts = await store.outbox.counts()
     assert counts[DeliveryState.SENT] == 1
     assert counts[DeliveryState.FAILED] == 0
 
@@ -250,16 +250,16 @@ async def test_server_errors_are_retried_then_given_up_with_a_reason(
     await _one_subscriber_and_an_update(make_client, store, 5101)
     session.fail_next(TelegramServerError(method=_method(), message="Bad Gateway"), api_method="sendMessage")
     await drain(worker, store)
-    assert (await store.deliveries.counts())[DeliveryState.SENT] == 1
-    await store.updates.publish("food_retail", {"en": "Second"}, "en", None)
+    assert (await store.outbox.counts())[DeliveryState.SENT] == 1
+    await store.facts.publish("food_retail", {"en": "Second"}, "en", None)
     for _ in range(FAST.max_attempts):
         session.fail_next(
             TelegramServerError(method=_method(), message="Bad Gateway"), api_method="sendMessage"
         )
     await drain(worker, store)
-    counts = await store.deliveries.counts()
+    counts = await store.outbox.counts()
     assert counts[DeliveryState.FAILED] == 1
-    assert await store.deliveries.failure_reasons() == [("TelegramServerError: Bad Gateway", 1)]
+    assert await store.outbox.failure_reasons() == [("TelegramServerError: Bad Gateway", 1)]
     stats = (await make_client("en", user_id=ADMIN_ID).send("/stats")).last.text
     assert "TelegramServerError: Bad Gateway: 1" in stats
 
@@ -279,15 +279,15 @@ async def test_a_chat_that_is_gone_is_deactivated_until_it_subscribes_again(
     error: Exception,
 ) -> None:
     await _one_subscriber_and_an_update(make_client, store, 5201)
-    await store.updates.publish("food_retail", {"en": "Second"}, "en", None)
+    await store.facts.publish("food_retail", {"en": "Second"}, "en", None)
     session.fail_next(error, api_method="sendMessage")  # type: ignore[arg-type]
     await drain(worker, store)
-    counts = await store.deliveries.counts()
+    counts = await store.outbox.counts()
     assert counts[DeliveryState.BLOCKED] == 2  # no further attempt for the second update either
     assert await store.subscriptions.sectors_of(5201) == frozenset()
     async with store.db.conn.execute("SELECT active FROM subscribers WHERE chat_id = 5201") as cursor:
         assert (await cursor.fetchone())[0] == 0  # type: ignore[index]
-    assert (await store.updates.publish("food_retail", {"en": "Third"}, "en", None)).recipients == 0
+    assert (await store.facts.publish("food_retail", {"en": "Third"}, "en", None)).recipients == 0
     # Back again: a /subscribe revives the old subscription too.
     await make_client("en", user_id=5201).send("/subscribe it")
     assert await store.subscriptions.sectors_of(5201) == {"*", "it"}
@@ -297,7 +297,7 @@ async def test_a_group_that_became_a_supergroup_is_followed(
     store: Store, worker: DeliveryWorker, session: RecordingSession
 ) -> None:
     await store.subscriptions.subscribe(-5301, None, "ru", ["food_retail"])
-    await store.updates.publish("food_retail", {"ru": "Новость"}, "ru", None)
+    await store.facts.publish("food_retail", {"ru": "Новость"}, "ru", None)
     session.fail_next(
         TelegramMigrateToChat(method=_method(), message="migrated", migrate_to_chat_id=-1005301),
         api_method="sendMessage",
@@ -328,10 +328,10 @@ async def test_a_row_is_sent_only_after_telegram_confirms(
     session.make_request = dies_mid_call  # type: ignore[method-assign]
     with pytest.raises(Killed):
         await worker.drain_once()
-    assert (await store.deliveries.counts())[DeliveryState.PENDING] == 1
+    assert (await store.outbox.counts())[DeliveryState.PENDING] == 1
     session.make_request = original  # type: ignore[method-assign]
     await drain(worker, store)
-    assert (await store.deliveries.counts())[DeliveryState.SENT] == 1
+    assert (await store.outbox.counts())[DeliveryState.SENT] == 1
 
 
 async def test_one_message_a_second_per_chat(
@@ -340,7 +340,7 @@ async def test_one_message_a_second_per_chat(
     spaced = DeliveryWorker(bot, store, i18n, rate_limit=1000, per_chat_interval=0.3, policy=FAST)
     await store.subscriptions.subscribe(5501, 5501, "en", ["*"])
     for n in range(3):
-        await store.updates.publish("food_retail", {"en": f"News {n}"}, "en", None)
+        await store.facts.publish("food_retail", {"en": f"News {n}"}, "en", None)
     loop = asyncio.get_running_loop()
     stamps: list[float] = []
     original = session.make_request
@@ -361,7 +361,7 @@ async def test_replies_are_not_starved_by_a_broadcast(
 ) -> None:
     for chat_id in range(6000, 6300):
         await store.subscriptions.subscribe(chat_id, chat_id, "en", ["*"])
-    await store.updates.publish("it", {"en": "Broadcast"}, "en", None)
+    await store.facts.publish("it", {"en": "Broadcast"}, "en", None)
     slow = DeliveryWorker(bot, store, i18n, rate_limit=50, policy=FAST, idle_poll=0.05)
     slow.start()
     try:
@@ -371,7 +371,7 @@ async def test_replies_are_not_starved_by_a_broadcast(
         reply = (await make_client("en").send("/help")).last
         assert "What I can do" in reply.text
         assert loop.time() - started < 0.5
-        assert (await store.deliveries.counts())[DeliveryState.PENDING] > 200  # still broadcasting
+        assert (await store.outbox.counts())[DeliveryState.PENDING] > 200  # still broadcasting
     finally:
         await slow.stop(grace=2)
 
@@ -408,7 +408,7 @@ def test_publish_file_from_the_command_line(tmp_path: Path) -> None:
 
     done = publish('sector = "food_retail"\noriginal = "ru"\n[text]\nru = "Новость"\nen = "News"\n')
     assert done.returncode == 0, done.stderr
-    assert "update #1 queued for 0 chats" in done.stdout
+    assert "fact #1 queued for 0 chats" in done.stdout
     done = publish('sector = "food_retail"\noriginal = "kk"\n[text]\nru = "Новость"\n')
     assert done.returncode == 1
     assert "update.toml: Value error, text.kk is missing: the original text is required" in done.stderr
@@ -452,7 +452,7 @@ async def test_a_migrated_group_that_already_had_the_update_queued_gets_it_once(
     old_group, supergroup = -1009005601, -1005601  # rows go out by chat id: the old group first
     await store.subscriptions.subscribe(old_group, None, "ru", ["food_retail"])
     await store.subscriptions.subscribe(supergroup, None, "ru", ["food_retail"])
-    await store.updates.publish("food_retail", {"ru": "Новость"}, "ru", None)
+    await store.facts.publish("food_retail", {"ru": "Новость"}, "ru", None)
     session.fail_next(
         TelegramMigrateToChat(method=_method(), message="migrated", migrate_to_chat_id=supergroup),
         api_method="sendMessage",
@@ -472,7 +472,7 @@ async def test_publish_takes_the_text_after_a_line_break(
     await make_client("en", user_id=9501).send("/subscribe it")
     progress = (await make_client("en", user_id=ADMIN_ID).send("/publish it\nA two-line\nupdate")).last
     assert "Update #1" in progress.text
-    content = await store.updates.content(1, "en")
+    content = await store.facts.content(1, "en")
     assert content is not None
     assert content.text == "A two-line\nupdate"
 

@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from bot.app import create_bot, create_dispatcher, open_store
 from bot.config import Settings
 from bot.metrics import Metrics
-from bot.store.repo import Store
+from bot.store import Store
 from bot.testing.session import RecordingSession
 from bot.web import create_web_app
 from tests.conftest import copy_loaded
@@ -94,7 +94,7 @@ async def test_healthz_follows_the_database(web) -> None:  # type: ignore[no-unt
 async def test_metrics_in_prometheus_format(web) -> None:  # type: ignore[no-untyped-def]
     client, _session, store, _metrics = web
     await store.subscriptions.subscribe(1, 1, "en", ["*"])
-    await store.updates.publish("it", {"en": "x"}, "en", None)
+    await store.facts.publish("it", {"en": "x"}, "en", None)
     await client.post(
         "/webhook", json=message_update("/help"), headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
     )

@@ -3,6 +3,11 @@
 One message is in flight at a time, and a row becomes 'sent' only after Telegram confirmed
 it, so a crash can repeat at most that one message; every other row is either confirmed or
 still pending, and the next start resumes the pending ones.
+
+When the store can't write (a full disk, a read-only or locked file), a message Telegram has
+taken is remembered as sent here, and nothing more is sent until the store has written it
+down: the worker pauses, longer each time, with one ERROR line per pause. So an unwritable
+store costs no duplicates while the process lives, and at most that one message if it dies.
 """
 
 from __future__ import annotations
@@ -10,21 +15,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiogram import Bot
-from aiogram.exceptions import AiogramError, TelegramAPIError, TelegramMigrateToChat, TelegramRetryAfter
+from aiogram.exceptions import AiogramError, TelegramMigrateToChat, TelegramRetryAfter
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiolimiter import AsyncLimiter
+from cachetools import LRUCache
 
 from bot.delivery.policy import Outcome, RetryPolicy, classify, describe
 from bot.domain.models import ALL_SECTORS, Delivery, DeliveryState
-from bot.store.repo import Store
+from bot.store import Store
 from bot.views.admin import render_progress
-from bot.views.updates import render_update
+from bot.views.alerts import alert_markup
+from bot.views.facts import render_fact
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +68,11 @@ class DeliveryWorker:
         progress_interval: float = 2.0,
         request_timeout: int = 15,
         clock: Callable[[], float] = time.time,
+        pause: float = 1.0,
+        max_pause: float = 60.0,
     ) -> None:
+        """``pause``: the first wait after a failed pass (the store refusing a write), doubled
+        after each further failure up to ``max_pause``."""
         self.bot = bot
         self.store = store
         self.i18n = i18n
@@ -80,10 +92,16 @@ class DeliveryWorker:
         self._paused_until = 0.0
         self._last_to_chat: dict[int, float] = {}
         self._progress_shown: dict[int, tuple[float, str]] = {}
-        self._no_progress_until: dict[int, float] = {}  # updates with no progress message (CLI)
+        # Facts with no progress message (published from the CLI): bounded, as facts accumulate.
+        self._no_progress_until: LRUCache[int, float] = LRUCache(maxsize=1024)
         self._rendered: dict[tuple[int, str], tuple[str, InlineKeyboardMarkup | None] | None] = {}
         self._wakeup = asyncio.Event()
         self._stopping = False
+        self._stop_requested = asyncio.Event()
+        self.pause, self.max_pause = pause, max_pause
+        self._failed_passes = 0
+        # Delivery id → message id: Telegram took the message, the store has not recorded it yet.
+        self._unrecorded: dict[int, int] = {}
         self._task: asyncio.Task[None] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -96,6 +114,7 @@ class DeliveryWorker:
         """Finish the message in flight, then stop; pending rows stay for the next start."""
         self._stopping = True
         self._wakeup.set()
+        self._stop_requested.set()
         if self._task is not None:
             try:
                 await asyncio.wait_for(self._task, grace)
@@ -111,16 +130,49 @@ class DeliveryWorker:
         log.info("delivery worker started")
         while not self._stopping:
             try:
-                worked = await self.drain_once()
-            except Exception:
-                log.exception("delivery batch failed; retrying shortly")
-                worked = False
-            if not worked and not self._stopping:
-                await self._idle()
+                if not await self.drain_once() and not self._stopping:
+                    await self._idle()
+            except Exception as error:
+                await self._pause_after(error)
+                continue
+            if self._failed_passes:
+                log.info("deliveries resume after %s failed passes", self._failed_passes)
+                self._failed_passes = 0
+        if self._unrecorded:
+            try:
+                await self._record_sent()
+            except Exception as error:
+                log.error(
+                    "%s message(s) sent but not recorded (%s): the next start sends them again",
+                    len(self._unrecorded),
+                    _reason(error),
+                )
         log.info("delivery worker stopped")
 
+    async def _pause_after(self, error: Exception) -> None:
+        """One ERROR line (the first of a series with its traceback), then a wait that doubles
+        with each failure in a row; a stop ends it."""
+        self._failed_passes += 1
+        wait = min(self.max_pause, self.pause * 2.0 ** (self._failed_passes - 1))
+        unrecorded = f"; {len(self._unrecorded)} sent, not yet recorded" if self._unrecorded else ""
+        log.error(
+            "deliveries paused for %.0f s: %s%s",
+            wait,
+            _reason(error),
+            unrecorded,
+            exc_info=error if self._failed_passes == 1 else None,
+        )
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop_requested.wait(), timeout=wait)
+
+    async def _record_sent(self) -> None:
+        """Write down what Telegram took while the store refused; raises while it still does."""
+        for delivery_id, message_id in list(self._unrecorded.items()):
+            await self.store.outbox.mark_sent(delivery_id, message_id)
+            del self._unrecorded[delivery_id]
+
     async def _idle(self) -> None:
-        next_at = await self.store.deliveries.next_attempt_at()
+        next_at = await self.store.outbox.next_attempt_at()
         wait = self.idle_poll if next_at is None else max(0.0, min(self.idle_poll, next_at - self.clock()))
         self._wakeup.clear()
         with contextlib.suppress(TimeoutError):
@@ -129,8 +181,12 @@ class DeliveryWorker:
     # -- one pass ----------------------------------------------------------------------------
 
     async def drain_once(self) -> bool:
-        """Send every row due now (one batch); returns whether there was anything to do."""
-        rows = await self.store.deliveries.due(self.batch_size, now=self.clock())
+        """Send every row due now (one batch); returns whether there was anything to do.
+
+        Raises when the store fails; a message already sent is then kept in memory, and the
+        next pass records it before it sends anything."""
+        await self._record_sent()
+        rows = await self.store.outbox.due(self.batch_size, now=self.clock())
         touched: set[int] = set()
         changed_chats: set[int] = set()  # blocked or moved in this batch: their other rows changed too
         for row in rows:
@@ -141,7 +197,7 @@ class DeliveryWorker:
             outcome = await self._deliver(row)
             if outcome in (Outcome.GONE, Outcome.MOVE):
                 changed_chats.add(row.chat_id)
-            touched.add(row.update_id)
+            touched.add(row.fact_id)
             await self._report_progress(touched, final_check=False)
         await self._report_progress(touched | set(self._progress_shown), final_check=True)
         return bool(rows)
@@ -152,13 +208,13 @@ class DeliveryWorker:
         now = self.clock()
         if last is not None and now - last < self.per_chat_interval:
             # At most one message a second to one chat: come back to this row later.
-            await self.store.deliveries.retry_later(
+            await self.store.outbox.retry_later(
                 row.id, last + self.per_chat_interval, "per-chat spacing", count_attempt=False
             )
             return None
         rendered = await self._render(row)
         if rendered is None:
-            await self.store.deliveries.mark_failed(row.id, "update not found")
+            await self.store.outbox.mark_failed(row.id, "fact not found")
             self.stats.failed += 1
             return Outcome.FAIL
         text, markup = rendered
@@ -173,17 +229,21 @@ class DeliveryWorker:
                 # (an HTML 502 page from a proxy fails to decode): classify() sorts them out.
                 return await self._handle_failure(row, error)
         self._last_to_chat[row.chat_id] = self.clock()
-        await self.store.deliveries.mark_sent(row.id, message.message_id)
         self.stats.sent += 1
+        try:
+            await self.store.outbox.mark_sent(row.id, message.message_id)
+        except Exception:
+            self._unrecorded[row.id] = message.message_id  # sent: never again, whatever the store says
+            raise
         if len(self._last_to_chat) > 10_000:
             horizon = self.clock() - self.per_chat_interval
             self._last_to_chat = {k: v for k, v in self._last_to_chat.items() if v > horizon}
         return None
 
     async def _render(self, row: Delivery) -> tuple[str, InlineKeyboardMarkup | None] | None:
-        """The message for ``row``: the same for every reader of one update in one language,
-        so it is rendered once per (update, locale)."""
-        key = (row.update_id, row.locale)
+        """The message for ``row``: the same for every reader of one fact in one language,
+        so it is rendered once per (fact, locale)."""
+        key = (row.fact_id, row.locale)
         if key not in self._rendered:
             if len(self._rendered) >= 64:
                 self._rendered.pop(next(iter(self._rendered)))
@@ -191,16 +251,20 @@ class DeliveryWorker:
         return self._rendered[key]
 
     async def _render_anew(self, row: Delivery) -> tuple[str, InlineKeyboardMarkup | None] | None:
-        content = await self.store.updates.content(row.update_id, row.locale)
+        content = await self.store.facts.content(row.fact_id, row.locale)
         if content is None:
             return None
+        if content.kind == "alert":  # generated from new data: sent as rendered when queued
+            return content.text, alert_markup(
+                await self.store.alerts.buttons(row.fact_id, content.text_locale)
+            )
         sector = (
             None
             if content.sector_id == ALL_SECTORS
             else await self.store.sectors.get(content.sector_id, row.locale)
         )
         with self.i18n.context(), self.i18n.use_locale(row.locale):
-            rendered = render_update(
+            rendered = render_fact(
                 sector=sector,
                 created_at=content.created_at,
                 text=content.text,
@@ -223,51 +287,58 @@ class DeliveryWorker:
             self.stats.paused_seconds += error.retry_after
             self._paused_until = max(self._paused_until, self.clock() + error.retry_after)
             log.warning("Telegram asked to slow down: pausing deliveries for %s s", error.retry_after)
-            await self.store.deliveries.retry_later(row.id, self._paused_until, reason, count_attempt=False)
+            await self.store.outbox.retry_later(row.id, self._paused_until, reason, count_attempt=False)
         elif outcome is Outcome.MOVE and isinstance(error, TelegramMigrateToChat):
             self.stats.moved += 1
             log.info("chat %s became %s; following it", row.chat_id, error.migrate_to_chat_id)
-            await self.store.deliveries.move_chat(row.chat_id, error.migrate_to_chat_id)
+            await self.store.outbox.move_chat(row.chat_id, error.migrate_to_chat_id)
         elif outcome is Outcome.GONE:
             self.stats.blocked += 1
-            await self.store.deliveries.mark_blocked(row.chat_id, reason)
+            await self.store.outbox.mark_blocked(row.chat_id, reason)
         elif outcome is Outcome.RETRY and not self.policy.gives_up(row.attempts + 1):
             self.stats.retried += 1
             delay = self.policy.delay(row.attempts + 1)
-            await self.store.deliveries.retry_later(row.id, self.clock() + delay, reason)
+            await self.store.outbox.retry_later(row.id, self.clock() + delay, reason)
         else:
             self.stats.failed += 1
             log.warning("delivery %s to chat %s failed for good: %s", row.id, row.chat_id, reason)
-            await self.store.deliveries.mark_failed(row.id, reason)
+            await self.store.outbox.mark_failed(row.id, reason)
         return outcome
 
     # -- the admin's progress message --------------------------------------------------------
 
-    async def _report_progress(self, update_ids: set[int], *, final_check: bool) -> None:
-        for update_id in sorted(update_ids):
-            shown_at, shown_text = self._progress_shown.get(update_id, (0.0, ""))
+    async def _report_progress(self, fact_ids: set[int], *, final_check: bool) -> None:
+        for fact_id in sorted(fact_ids):
+            shown_at, shown_text = self._progress_shown.get(fact_id, (0.0, ""))
             if not final_check and self.clock() - shown_at < self.progress_interval:
                 continue
-            if not final_check and self._no_progress_until.get(update_id, 0.0) > self.clock():
+            if not final_check and self._no_progress_until.get(fact_id, 0.0) > self.clock():
                 continue
-            target = await self.store.updates.progress_message(update_id)
+            target = await self.store.facts.progress_message(fact_id)
             if target is None:
-                self._progress_shown.pop(update_id, None)
-                self._no_progress_until[update_id] = self.clock() + self.progress_interval
+                self._progress_shown.pop(fact_id, None)
+                self._no_progress_until[fact_id] = self.clock() + self.progress_interval
                 continue
-            counts = await self.store.deliveries.counts(update_id)
-            locale = await self.store.updates.author_locale(update_id)
+            counts = await self.store.outbox.counts(fact_id)
+            locale = await self.store.facts.author_locale(fact_id)
             with self.i18n.context(), self.i18n.use_locale(locale):
-                text = render_progress(update_id, counts)
+                text = render_progress(fact_id, counts)
             finished = counts[DeliveryState.PENDING] == 0
             if text != shown_text:
                 chat_id, message_id = target
                 try:
                     async with self.limiter:
                         await self.bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id)
-                except TelegramAPIError as error:
-                    log.info("could not update the progress of update %s: %s", update_id, describe(error))
+                except (AiogramError, TimeoutError, OSError) as error:
+                    log.info("could not update the progress of fact %s: %s", fact_id, describe(error))
             if finished:
-                self._progress_shown.pop(update_id, None)
+                self._progress_shown.pop(fact_id, None)
             else:
-                self._progress_shown[update_id] = (self.clock(), text)
+                self._progress_shown[fact_id] = (self.clock(), text)
+
+
+def _reason(error: BaseException) -> str:
+    """``disk I/O error``, ``database is locked``: what an ERROR line says went wrong."""
+    if isinstance(error, sqlite3.Error):
+        return f"the store refuses ({error})"
+    return describe(error) if isinstance(error, AiogramError) else f"{type(error).__name__}: {error}"[:200]

@@ -7,10 +7,21 @@ of aiogram or SQLite.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-LOCALES: tuple[str, ...] = ("ru", "en", "kk", "be")
+
+class Locale(StrEnum):
+    """The bot's four languages. A StrEnum, so ``Locale.RU == "ru"``."""
+
+    RU = "ru"
+    EN = "en"
+    KK = "kk"
+    BE = "be"
+
+
+LOCALES: tuple[Locale, ...] = tuple(Locale)
 
 
 class Reporter(StrEnum):
@@ -95,6 +106,7 @@ class Source:
     date: str | None  # "YYYY-MM-DD", "YYYY-MM" or "YYYY"; None when the source gives none
     url: str | None
     language: str | None
+    reporter: Reporter | None = None  # set for official statistics: whose report (date: retrieved)
 
 
 @dataclass(frozen=True)
@@ -109,6 +121,10 @@ class TradeFigure:
     favours: Reporter | None
     note: str | None  # in the reader's locale
     source_ids: tuple[str, ...]
+    # Official statistics: ``mirror`` measured as the reporter's imports (its view of the
+    # partner's exports); ``computed`` summed by us (turnover = exports + imports, or months).
+    mirror: bool = False
+    computed: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,15 +161,27 @@ class SectorCard:
     sector: Sector
     topics: tuple[Topic, ...]
     sources: tuple[Source, ...]
-    updates: tuple[SectorUpdate, ...] = ()  # newest first
+    facts: tuple[Fact, ...] = ()  # newest first
 
 
-ALL_SECTORS = "*"  # a subscription or an update that concerns every sector
+ALL_SECTORS = "*"  # a subscription or a fact that concerns every sector
+FIGURES = "figures"  # the subscription to alerts on new or revised trade figures (not a sector)
+_ALL_WORDS = frozenset({"all", "*"})
+
+
+def sector_argument(word: str, known: Collection[str]) -> str | None:
+    """What a typed sector argument names: ``food_retail`` → itself, ``all`` or ``*`` →
+    :data:`ALL_SECTORS`, anything not in ``known`` → None."""
+    cleaned = word.strip().lower()
+    if cleaned in _ALL_WORDS:
+        return ALL_SECTORS
+    return cleaned if cleaned in known else None
 
 
 @dataclass(frozen=True)
-class SectorUpdate:
-    """A dated piece of news an admin published for a sector (or for all of them)."""
+class Fact:
+    """A dated piece of news published for a sector (or for all of them): by an admin, from a
+    file, or generated from new data."""
 
     id: int
     sector_id: str
@@ -172,10 +200,10 @@ class DeliveryState(StrEnum):
 
 @dataclass(frozen=True)
 class Delivery:
-    """One outbox row: an update on its way to one chat."""
+    """One outbox row: a fact on its way to one chat."""
 
     id: int
-    update_id: int
+    fact_id: int
     chat_id: int
     locale: str
     attempts: int

@@ -11,24 +11,25 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 
+from bot import publishing
 from bot.callbacks import PublishAction, PublishCb
 from bot.config import Settings
 from bot.delivery import DeliveryWorker
-from bot.domain.models import ALL_SECTORS, Sector
-from bot.handlers import screens
-from bot.store.repo import Store
+from bot.domain.models import ALL_SECTORS
+from bot.handlers import telegram
+from bot.store import Store
 from bot.views.admin import (
+    render_already_published,
     render_ask_text,
     render_cancelled,
     render_choose_sector,
     render_confirm,
-    render_progress,
     render_publish_usage,
     render_refusal,
     render_stats,
     render_text_too_long,
 )
-from bot.views.updates import UPDATE_TEXT_LIMIT, render_update
+from bot.views.facts import render_fact
 
 log = logging.getLogger(__name__)
 
@@ -40,18 +41,31 @@ class IsAdmin(BaseFilter):
         return event_from_user is not None and event_from_user.id in settings.admin_ids
 
 
+_PUBLISHED_FROM = "published_from"  # FSM data: the confirmation message that published
+
+
 class Publishing(StatesGroup):
     sector = State()
     text = State()
     confirm = State()
 
 
-async def _sector_or_none(store: Store, sector_id: str, locale: str) -> tuple[bool, Sector | None]:
-    """Whether ``sector_id`` is a sector or ``'*'``, and the sector (None for all sectors)."""
-    if sector_id == ALL_SECTORS:
-        return True, None
-    sector = await store.sectors.get(sector_id, locale)
-    return sector is not None, sector
+def _progress_sender(message: Message) -> publishing.ProgressSender:
+    """The admin's progress message: sent under their command, then edited in place."""
+
+    async def send(text: str) -> publishing.ProgressMessage:
+        return _Progress(await message.answer(text))
+
+    return send
+
+
+class _Progress:
+    def __init__(self, message: Message) -> None:
+        self._message = message
+        self.chat_id, self.message_id = message.chat.id, message.message_id
+
+    async def edit(self, text: str) -> None:
+        await telegram.edit_message(self._message, text)
 
 
 async def _publish(
@@ -64,17 +78,15 @@ async def _publish(
     locale: str,
     author_id: int,
 ) -> None:
-    published = await store.updates.publish(sector_id, {locale: text}, locale, author_id)
-    log.info("update %s published to %s: %s recipients", published.update_id, sector_id, published.recipients)
-    counts = await store.deliveries.counts(published.update_id)
-    progress = await message.answer(render_progress(published.update_id, counts))
-    await store.updates.set_progress_message(published.update_id, progress.chat.id, progress.message_id)
-    if delivery is not None:
-        delivery.wake()
-    # The worker may have finished before it could know where the progress is shown.
-    now = await store.deliveries.counts(published.update_id)
-    if now != counts:
-        await screens.edit_message(progress, render_progress(published.update_id, now))
+    await publishing.publish(
+        store,
+        sector_id=sector_id,
+        texts={locale: text},
+        original=locale,
+        author_id=author_id,
+        worker=delivery,
+        progress=_progress_sender(message),
+    )
 
 
 async def publish_command(
@@ -85,28 +97,31 @@ async def publish_command(
     state: FSMContext,
     delivery: DeliveryWorker | None = None,
 ) -> None:
-    sectors = await store.sectors.all(locale)
     if not command.args:
         await state.set_state(Publishing.sector)
-        await screens.answer(message, render_choose_sector(sectors))
+        await telegram.answer(message, render_choose_sector(await store.sectors.all(locale)))
         return
-    target, *rest = command.args.strip().split(maxsplit=1)
-    text = rest[0] if rest else ""
-    sector_id = ALL_SECTORS if target.lower() in {"all", "*"} else target.lower()
-    known, _sector = await _sector_or_none(store, sector_id, locale)
-    if not known or not text.strip():
-        await screens.answer(message, render_publish_usage(sectors))
-        return
-    if len(text) > UPDATE_TEXT_LIMIT:
-        await screens.answer(message, render_text_too_long(len(text)))
+    word, *rest = command.args.strip().split(maxsplit=1)
+    target = await publishing.resolve_sector(store, word, locale)
+    try:
+        if target is None:
+            raise publishing.PublishError("sector", f"unknown sector '{word}'")
+        text = publishing.check_text(rest[0] if rest else "")
+    except publishing.PublishError as error:
+        screen = (
+            render_text_too_long(error.length)
+            if error.length is not None
+            else render_publish_usage(await store.sectors.all(locale))
+        )
+        await telegram.answer(message, screen)
         return
     assert message.from_user is not None  # IsAdmin saw the user
     await _publish(
         message,
         store,
         delivery,
-        sector_id=sector_id,
-        text=text.strip(),
+        sector_id=target.sector_id,
+        text=text,
         locale=locale,
         author_id=message.from_user.id,
     )
@@ -115,41 +130,40 @@ async def publish_command(
 async def choose_sector(
     callback: CallbackQuery, callback_data: PublishCb, store: Store, locale: str, state: FSMContext
 ) -> None:
-    known, sector = await _sector_or_none(store, callback_data.sector_id, locale)
+    target = await publishing.resolve_sector(store, callback_data.sector_id, locale)
     await callback.answer()
-    if not known:
-        await screens.edit(callback, render_choose_sector(await store.sectors.all(locale)))
+    if target is None:
+        await telegram.edit(callback, render_choose_sector(await store.sectors.all(locale)))
         return
-    await state.update_data(sector_id=callback_data.sector_id)
+    await state.update_data(sector_id=target.sector_id)
     await state.set_state(Publishing.text)
-    await screens.edit(callback, render_ask_text(sector))
+    await telegram.edit(callback, render_ask_text(target.sector))
 
 
 async def receive_text(message: Message, store: Store, locale: str, state: FSMContext) -> None:
-    text = (message.text or "").strip()
-    if not text or text.startswith("/"):
-        data = await state.get_data()
-        _known, sector = await _sector_or_none(store, data.get("sector_id", ALL_SECTORS), locale)
-        await screens.answer(message, render_ask_text(sector))
-        return
-    if len(text) > UPDATE_TEXT_LIMIT:
-        await screens.answer(message, render_text_too_long(len(text)))
-        return
     data = await state.get_data()
-    sector_id = str(data.get("sector_id", ALL_SECTORS))
-    _known, sector = await _sector_or_none(store, sector_id, locale)
+    target = await publishing.resolve_sector(store, str(data.get("sector_id", ALL_SECTORS)), locale)
+    sector_id, sector = (target.sector_id, target.sector) if target else (ALL_SECTORS, None)
+    try:
+        if (message.text or "").lstrip().startswith("/"):
+            raise publishing.PublishError("text", "a command, not a text")
+        text = publishing.check_text(message.text or "")
+    except publishing.PublishError as error:
+        screen = render_ask_text(sector) if error.length is None else render_text_too_long(error.length)
+        await telegram.answer(message, screen)
+        return
     await state.update_data(text=text)
     await state.set_state(Publishing.confirm)
-    preview = render_update(
+    preview = render_fact(
         sector=sector,
         created_at=_today(),
         text=text,
         text_locale=locale,
         reader_locale=locale,
     )
-    await screens.answer(message, preview)
-    recipients = await store.updates.count_recipients(sector_id)
-    await screens.answer(message, render_confirm(recipients))
+    await telegram.answer(message, preview)
+    recipients = await store.facts.count_recipients(sector_id)
+    await telegram.answer(message, render_confirm(recipients))
 
 
 def _today() -> str:
@@ -164,14 +178,25 @@ async def confirm(
     delivery: DeliveryWorker | None = None,
 ) -> None:
     data = await state.get_data()
-    await state.clear()
-    await callback.answer()
-    if "text" not in data or not isinstance(callback.message, Message):
-        await screens.edit(callback, render_cancelled())
+    preview = callback.message
+    if "text" not in data or not isinstance(preview, Message):
+        if preview is not None and data.get(_PUBLISHED_FROM) == preview.message_id:
+            # A double tap (both taps saw the confirm state) or the button pressed again.
+            await callback.answer(render_already_published().text)
+            return
+        if "text" in data:  # the preview can't be edited any more: drop the flow
+            await state.clear()
+        await callback.answer()
+        await telegram.edit(callback, render_cancelled())
         return
-    await screens.edit_markup(callback, None)
+    # Cleared before the first await that could let a second tap in, and noted: which
+    # confirmation published.
+    await state.set_state(None)
+    await state.set_data({_PUBLISHED_FROM: preview.message_id})
+    await callback.answer()
+    await telegram.edit_markup(callback, None)
     await _publish(
-        callback.message,
+        preview,
         store,
         delivery,
         sector_id=str(data["sector_id"]),
@@ -185,9 +210,9 @@ async def cancel(event: Message | CallbackQuery, state: FSMContext) -> None:
     await state.clear()
     if isinstance(event, CallbackQuery):
         await event.answer()
-        await screens.edit(event, render_cancelled())
+        await telegram.edit(event, render_cancelled())
     else:
-        await screens.answer(event, render_cancelled())
+        await telegram.answer(event, render_cancelled())
 
 
 async def stats(message: Message, store: Store, locale: str) -> None:
@@ -196,11 +221,11 @@ async def stats(message: Message, store: Store, locale: str) -> None:
         await store.sectors.all(locale),
         by_sector,
         by_locale,
-        await store.deliveries.counts(),
-        await store.deliveries.failure_reasons(),
+        await store.outbox.counts(),
+        await store.outbox.failure_reasons(),
         locale,
     )
-    await screens.answer(message, screen)
+    await telegram.answer(message, screen)
 
 
 async def refuse(message: Message) -> None:
@@ -210,7 +235,7 @@ async def refuse(message: Message) -> None:
         (message.text or "").split(maxsplit=1)[0][:32],
         user.id if user else None,
     )
-    await screens.answer(message, render_refusal())
+    await telegram.answer(message, render_refusal())
 
 
 async def refuse_button(callback: CallbackQuery) -> None:
@@ -229,9 +254,8 @@ def create_router() -> Router:
     router.callback_query.register(
         choose_sector, admin, Publishing.sector, PublishCb.filter(F.action == PublishAction.SECTOR)
     )
-    router.callback_query.register(
-        confirm, admin, Publishing.confirm, PublishCb.filter(F.action == PublishAction.CONFIRM)
-    )
+    # In any state: a second tap on "✅ Publish" finds the state cleared by the first.
+    router.callback_query.register(confirm, admin, PublishCb.filter(F.action == PublishAction.CONFIRM))
     # Everyone else: a polite refusal, nothing stored or sent, and a line in the log.
     router.message.register(refuse, Command("publish", "stats"))
     router.callback_query.register(refuse_button, PublishCb.filter(), ~admin)

@@ -6,6 +6,7 @@ import logging
 
 from aiogram import Router
 from aiogram.exceptions import TelegramForbiddenError
+from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 
 from bot.views.menu import render_error
@@ -13,12 +14,13 @@ from bot.views.menu import render_error
 log = logging.getLogger(__name__)
 
 
+async def on_blocked(event: ErrorEvent) -> None:
+    """The user blocked the bot: nothing to tell them, nothing broken on our side."""
+    log.info("update %s: the user has blocked the bot", event.update.update_id)
+
+
 async def on_error(event: ErrorEvent) -> None:
     update = event.update
-    if isinstance(event.exception, TelegramForbiddenError):
-        # The user blocked the bot: nothing to tell them, nothing broken on our side.
-        log.info("update %s: the user has blocked the bot", update.update_id)
-        return
     log.error(
         "update %s failed: %s",
         update.update_id,
@@ -36,5 +38,6 @@ async def on_error(event: ErrorEvent) -> None:
 
 def create_router() -> Router:
     router = Router(name=__name__)
+    router.error.register(on_blocked, ExceptionTypeFilter(TelegramForbiddenError))
     router.error.register(on_error)
     return router

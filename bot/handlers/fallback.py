@@ -7,13 +7,13 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.types import CallbackQuery, Message
 
-from bot.handlers import screens
+from bot.handlers import telegram
 from bot.views.menu import render_outdated_button, render_unknown_command
 
 
 async def unknown_command(message: Message) -> None:
     command = (message.text or "").split(maxsplit=1)[0]
-    await screens.answer(message, render_unknown_command(command))
+    await telegram.answer(message, render_unknown_command(command))
 
 
 async def outdated_button(callback: CallbackQuery) -> None:

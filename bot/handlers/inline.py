@@ -15,13 +15,14 @@ from aiogram.types import (
     InputTextMessageContent,
     LinkPreviewOptions,
 )
+from aiogram.utils.deep_linking import create_start_link
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.models import Period
+from bot import deeplinks, screens
 from bot.domain.trade import headline_period
-from bot.handlers import screens
+from bot.search.engine import SearchEngine
 from bot.search.model import Intent, Target, TargetKind
-from bot.store.repo import Store
+from bot.store import Store
 from bot.views.search import InlineCard, inline_card, open_in_bot_keyboard
 
 log = logging.getLogger(__name__)
@@ -32,33 +33,16 @@ MAX_QUERY = 256
 ALSO_SHOWN = 0.5  # after the answer, other items that account for at least half the query
 
 
-def deep_link(target: Target, sector_of_topic: str | None) -> str | None:
-    """The /start payload that opens the same card in the bot (letters, digits, _ and - only)."""
-    if target.flow_intent is not None:
-        key = target.period
-        if not key:
-            return "turnover"
-        found = Period.from_key(key)
-        if found.is_full_year:
-            return f"turnover_{found.year}"
-        return f"turnover_{found.year}-{found.end:02d}" if found.start == 1 else "turnover"
-    if target.kind is TargetKind.SECTOR:
-        return f"sector_{target.id}"
-    if target.kind is TargetKind.TOPIC and sector_of_topic:
-        return f"sector_{sector_of_topic}"
-    if target.kind in (TargetKind.SOURCE, TargetKind.INTENT):
-        return "sources"
-    return None
-
-
-async def _targets(store: Store, text: str, headline: str | None) -> list[tuple[Target, str | None]]:
+async def _targets(
+    store: Store, engine: SearchEngine, text: str, headline: str | None
+) -> list[tuple[Target, str | None]]:
     """What to offer, best first, each with the period its figures are for."""
     if not text:
         # The headline figures first, then every other period with data.
         periods = [p.key for p in await store.trade.periods()]
         ordered = [headline, *(p for p in periods if p != headline)] if headline else periods
-        return [(Target.fact(key, Intent.TURNOVER), key) for key in ordered]
-    decision = await store.search.ask(text, typing=True)
+        return [(Target.figures(key, Intent.TURNOVER), key) for key in ordered]
+    decision = await engine.ask(text, typing=True)
     found: list[tuple[Target, str | None]] = []
     if decision.target is not None:
         found.append((decision.target, decision.period))
@@ -72,18 +56,18 @@ def _as_shown(target: Target, period: str | None) -> Target:
     """A flow answer with its period, so that its label names the period shown."""
     intent = target.flow_intent
     if intent is not None and period and not target.period:
-        return Target.fact(period, intent)
+        return Target.figures(period, intent)
     return target
 
 
-async def inline_query(query: InlineQuery, store: Store, locale: str, bot: Bot) -> None:
+async def inline_query(query: InlineQuery, store: Store, engine: SearchEngine, locale: str, bot: Bot) -> None:
     text = query.query.strip()[:MAX_QUERY]
     me = await bot.me()
     found = headline_period(await store.trade.coverage())
     headline = found.key if found else None
     cards: list[InlineCard] = []
     seen: set[str] = set()
-    for target, period in await _targets(store, text, headline):
+    for target, period in await _targets(store, engine, text, headline):
         if len(cards) >= MAX_RESULTS:
             break
         shown = _as_shown(target, period or headline)
@@ -92,9 +76,9 @@ async def inline_query(query: InlineQuery, store: Store, locale: str, bot: Bot) 
             continue
         seen.add(screen.text)
         title = (await screens.target_labels(store, locale, [shown]))[0][1]
-        topic = await store.sectors.topic(target.id, locale) if target.kind is TargetKind.TOPIC else None
-        payload = deep_link(shown, topic.sector_id if topic else None)
-        url = f"https://t.me/{me.username}?start={payload}" if payload and me.username else None
+        topic = await store.topics.get(target.id, locale) if target.kind is TargetKind.TOPIC else None
+        link = deeplinks.for_target(shown, topic.sector_id if topic else None)
+        url = await create_start_link(bot, link.payload) if link and me.username else None
         cards.append(inline_card(f"{shown.kind}:{shown.id}", title, screen, url))
     results = [
         InlineQueryResultArticle(

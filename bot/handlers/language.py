@@ -8,37 +8,43 @@ from aiogram import Bot, Router
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
-from aiogram.types import BotCommandScopeChat, CallbackQuery, Message
+from aiogram.types import BotCommandScopeChat, CallbackQuery, Chat, Message
 from aiogram.utils.i18n import I18n
 
 from bot.callbacks import LanguageCb
 from bot.config import Settings
-from bot.handlers import screens
-from bot.store.repo import Store
+from bot.handlers import telegram
+from bot.store import Store
 from bot.views.menu import bot_commands, render_language_choice, render_language_set
 
 log = logging.getLogger(__name__)
 
 
 async def language(message: Message, locale: str) -> None:
-    await screens.answer(message, render_language_choice(locale))
+    await telegram.answer(message, render_language_choice(locale))
 
 
 async def choose_language(
-    callback: CallbackQuery, callback_data: LanguageCb, store: Store, i18n: I18n, bot: Bot, settings: Settings
+    callback: CallbackQuery,
+    callback_data: LanguageCb,
+    store: Store,
+    i18n: I18n,
+    bot: Bot,
+    settings: Settings,
+    event_chat: Chat | None = None,
 ) -> None:
     chosen = callback_data.locale
     user = callback.from_user
     await store.users.set_locale(user.id, chosen.value, user.language_code)
     # A choice in a private chat is the reader's own; in a group it is one member's, so it
     # changes neither the group's deliveries nor the group's menu.
-    private = callback.message is None or callback.message.chat.type == ChatType.PRIVATE
-    chat_id = callback.message.chat.id if callback.message else user.id
+    private = event_chat is None or event_chat.type == ChatType.PRIVATE
+    chat_id = telegram.chat_id_of(event_chat, user)
     if private:
         await store.subscriptions.set_locale(chat_id, chosen.value)  # deliveries follow the choice
     with i18n.use_locale(chosen.value):
         await callback.answer()
-        await screens.edit(callback, render_language_set(chosen))
+        await telegram.edit(callback, render_language_set(chosen))
         if private:
             try:
                 # The reader's own command menu follows their choice (chat scope wins over language_code).

@@ -11,12 +11,14 @@ import logging
 
 from aiogram import F, Router
 from aiogram.enums import ChatType
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Chat, Message
 
+from bot import screens
 from bot.callbacks import SearchCb
-from bot.handlers import screens
+from bot.handlers import telegram
+from bot.search.engine import SearchEngine
 from bot.search.model import Decision, Target
-from bot.store.repo import Store
+from bot.store import Store
 from bot.views.common import Rendered
 from bot.views.search import render_not_sure, render_text_only
 
@@ -33,8 +35,8 @@ async def answer_screen(
     return render_not_sure(await screens.target_labels(store, locale, decision.suggestions[:3]))
 
 
-async def ask(message: Message, store: Store, locale: str) -> None:
-    decision = await store.search.ask((message.text or "")[:MAX_QUESTION])
+async def ask(message: Message, store: Store, engine: SearchEngine, locale: str) -> None:
+    decision = await engine.ask((message.text or "")[:MAX_QUESTION])
     # The decision, not the question: people's messages stay out of the log.
     log.debug(
         "search: %s (confidence %.2f, suggestions %s)",
@@ -42,20 +44,24 @@ async def ask(message: Message, store: Store, locale: str) -> None:
         decision.confidence,
         ", ".join(map(str, decision.suggestions)) or "none",
     )
-    await screens.answer(message, await answer_screen(store, locale, decision, message.chat.id))
+    await telegram.answer(message, await answer_screen(store, locale, decision, message.chat.id))
 
 
 async def open_suggestion(
-    callback: CallbackQuery, callback_data: SearchCb, store: Store, locale: str
+    callback: CallbackQuery,
+    callback_data: SearchCb,
+    store: Store,
+    locale: str,
+    event_chat: Chat | None = None,
 ) -> None:
     await callback.answer()
     target = Target(callback_data.kind, callback_data.item)
-    chat_id = callback.message.chat.id if callback.message else callback.from_user.id
-    await screens.edit(callback, await screens.target_screen(store, locale, target, chat_id=chat_id))
+    chat_id = telegram.chat_id_of(event_chat, callback.from_user)
+    await telegram.edit(callback, await screens.target_screen(store, locale, target, chat_id=chat_id))
 
 
 async def not_text(message: Message) -> None:
-    await screens.answer(message, render_text_only())
+    await telegram.answer(message, render_text_only())
 
 
 def create_router() -> Router:

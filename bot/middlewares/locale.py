@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram.types import TelegramObject, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
 
 from bot.domain.models import LOCALES
-from bot.store.repo import Store
+from bot.store import Store
 
 
 def locale_from_language_code(language_code: str | None) -> str | None:
@@ -23,7 +22,8 @@ def locale_from_language_code(language_code: str | None) -> str | None:
 class LocaleMiddleware(I18nMiddleware):
     """aiogram's I18nMiddleware that reads the user's stored choice first.
 
-    Handlers receive the result as ``locale`` for Babel formatting.
+    Handlers receive the result as ``locale`` for Babel formatting (and ``i18n``, as aiogram's
+    middleware gives it).
     """
 
     def __init__(self, i18n: I18n, store: Store) -> None:
@@ -31,22 +31,13 @@ class LocaleMiddleware(I18nMiddleware):
         self.store = store
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
-        user: User | None = data.get("event_from_user")
+        data["locale"] = locale = await self._resolve(data.get("event_from_user"))
+        return locale
+
+    async def _resolve(self, user: User | None) -> str:
         if user is None:
             return self.i18n.default_locale
         chosen = await self.store.users.locale(user.id)
         if chosen:
             return chosen
         return locale_from_language_code(user.language_code) or self.i18n.default_locale
-
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        locale = await self.get_locale(event, data)
-        data["locale"] = locale
-        with self.i18n.context(), self.i18n.use_locale(locale):
-            data["i18n"] = self.i18n
-            return await handler(event, data)

@@ -11,6 +11,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 from aiogram.utils.i18n import gettext as _
+from cachetools import TTLCache
 
 from bot.metrics import Metrics
 
@@ -28,28 +29,27 @@ class ThrottlingMiddleware(BaseMiddleware):
         exempt: frozenset[int] = frozenset(),
         metrics: Metrics | None = None,
         clock: Callable[[], float] = time.monotonic,
+        max_users: int = 100_000,
     ) -> None:
         self.limit = limit
         self.window = window
         self.exempt = exempt
         self.metrics = metrics
         self.clock = clock
-        self._seen: dict[int, deque[float]] = {}
-        self._warned_until: dict[int, float] = {}
-        self._checked = 0
+        # Bounded and self-expiring: a user quiet for a window is forgotten, and a burst of a
+        # million distinct users can't grow the process past ``max_users`` entries.
+        self._seen: TTLCache[int, deque[float]] = TTLCache(max_users, ttl=window, timer=clock)
+        self._warned: TTLCache[int, bool] = TTLCache(max_users, ttl=window, timer=clock)
 
     def _allow(self, user_id: int) -> bool:
         now = self.clock()
-        stamps = self._seen.setdefault(user_id, deque())
+        stamps = self._seen.get(user_id) or deque()
         while stamps and now - stamps[0] >= self.window:
             stamps.popleft()
         if len(stamps) >= self.limit:
             return False
         stamps.append(now)
-        self._checked += 1
-        if self._checked % 1000 == 0:  # forget users who went quiet
-            self._seen = {uid: s for uid, s in self._seen.items() if s and now - s[-1] < self.window}
-            self._warned_until = {uid: t for uid, t in self._warned_until.items() if t > now}
+        self._seen[user_id] = stamps  # (re)set: lives a window from its latest update
         return True
 
     async def __call__(
@@ -63,10 +63,9 @@ class ThrottlingMiddleware(BaseMiddleware):
             return await handler(event, data)
         if self.metrics:
             self.metrics.throttled.inc()
-        now = self.clock()
-        if self._warned_until.get(user.id, 0.0) <= now:
+        if user.id not in self._warned:
             # One notice per window; everything else is dropped unanswered.
-            self._warned_until[user.id] = now + self.window
+            self._warned[user.id] = True
             notice = _("⏳ Too many requests. Please wait a few seconds and try again.")
             if isinstance(event, Message):
                 await event.answer(notice)

@@ -37,7 +37,13 @@ CORRECTED = 0.85  # evidence found by correcting a typo
 UNKNOWN_WORD = 0.6  # how much a word found nowhere counts against every candidate
 FIGURES_BONUS = 0.25  # "how much": trade figures over a topic that fits as well
 
-_PRIORITY = {TargetKind.TOPIC: 5, TargetKind.SECTOR: 4, TargetKind.FACT: 3, TargetKind.SOURCE: 1}
+_PRIORITY = {
+    TargetKind.TOPIC: 5,
+    TargetKind.FACT: 5,
+    TargetKind.SECTOR: 4,
+    TargetKind.FIGURES: 3,
+    TargetKind.SOURCE: 1,
+}
 _INTENT_PRIORITY = {Intent.TURNOVER: 1, Intent.SOURCES: 1}
 
 
@@ -178,7 +184,7 @@ def classify(
     for target, own in evidence.items():
         parent = parent_of(target) or _flow_parent(target)
         inherited = dict(evidence.get(parent, {})) if parent is not None else {}
-        if target.kind in (TargetKind.TOPIC, TargetKind.SECTOR) and any(
+        if target.kind in (TargetKind.TOPIC, TargetKind.FACT, TargetKind.SECTOR) and any(
             weight > 0 and i not in trade_words for i, weight in own.items()
         ):
             for position in trade_words:

@@ -11,7 +11,8 @@ class TargetKind(StrEnum):
     SECTOR = "sector"
     TOPIC = "topic"
     SOURCE = "source"
-    FACT = "fact"  # trade figures of one period, one flow first: "2024/turnover"
+    FIGURES = "figures"  # trade figures of one period, one flow first: "2024/turnover"
+    FACT = "fact"  # a published fact, by its number: "7"
 
 
 class Intent(StrEnum):
@@ -57,23 +58,23 @@ class Target:
         return cls(TargetKind.INTENT, intent.value)
 
     @classmethod
-    def fact(cls, period: str, intent: Intent) -> Target:
-        return cls(TargetKind.FACT, f"{period}/{intent.value}")
+    def figures(cls, period: str, intent: Intent) -> Target:
+        return cls(TargetKind.FIGURES, f"{period}/{intent.value}")
 
     @property
     def flow_intent(self) -> Intent | None:
         """The flow a trade-figures target puts first (None for the rest)."""
         if self.kind is TargetKind.INTENT and self.id in FLOW_INTENTS:
             return Intent(self.id)
-        if self.kind is TargetKind.FACT:
+        if self.kind is TargetKind.FIGURES:
             intent = self.id.rpartition("/")[2]
             return Intent(intent) if intent in FLOW_INTENTS else None
         return None
 
     @property
     def period(self) -> str | None:
-        """The period key of a fact target."""
-        return self.id.rpartition("/")[0] if self.kind is TargetKind.FACT else None
+        """The period key of a trade-figures target."""
+        return self.id.rpartition("/")[0] if self.kind is TargetKind.FIGURES else None
 
 
 @dataclass(frozen=True)

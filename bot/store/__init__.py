@@ -1,4 +1,6 @@
-from bot.store.dataset import DatasetError
-from bot.store.repo import Store
+"""All the SQL the bot runs: the connection, the migrations, one repository per file, and the
+:class:`Store` that holds them."""
 
-__all__ = ["DatasetError", "Store"]
+from bot.store.facade import Store
+
+__all__ = ["Store"]

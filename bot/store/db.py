@@ -7,8 +7,11 @@ number of the last one applied, so each runs exactly once.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
-from collections.abc import AsyncIterator
+import sqlite3
+import uuid
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -17,6 +20,31 @@ from pathlib import Path
 import aiosqlite
 
 _MIGRATION_RE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+#: SQLite's own clock, for ``created_at``/``updated_at`` columns.
+NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+
+def placeholders(count: int) -> str:
+    """``?, ?, ?`` for an ``IN (…)`` of ``count`` values."""
+    return ", ".join("?" * count)
+
+
+def ordered_unique(ids: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(ids))
+
+
+DATA_VERSION = "data_version"  # the meta key: changes with every load, fetch or publish
+
+
+async def bump_data_version(conn: aiosqlite.Connection) -> str:
+    """Give the data a new version, inside the caller's transaction; returns it."""
+    version = uuid.uuid4().hex
+    await conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (DATA_VERSION, version),
+    )
+    return version
 
 
 @dataclass(frozen=True)
@@ -45,6 +73,7 @@ class Database:
     def __init__(self, path: Path | str) -> None:
         self.path = path
         self._conn: aiosqlite.Connection | None = None
+        self._file_id: tuple[int, int] | None = None  # (device, inode) of the file opened
         # One connection serves every coroutine: transactions must take turns, or a second
         # BEGIN would land inside the first.
         self._write_lock = asyncio.Lock()
@@ -67,7 +96,10 @@ class Database:
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA busy_timeout = 5000")
         await conn.execute("PRAGMA synchronous = NORMAL")
+        await conn.execute("PRAGMA temp_store = MEMORY")  # what a load stages (see stage())
         self._conn = conn
+        if str(self.path) != ":memory:":
+            self._file_id = _file_id(Path(self.path))
 
     async def close(self) -> None:
         if self._conn is not None:
@@ -87,6 +119,55 @@ class Database:
                 raise
             await conn.execute("COMMIT")
 
+    @asynccontextmanager
+    async def read_transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Several reads that see one moment of the database, whatever other processes commit
+        meanwhile (WAL: they are not blocked). Takes the write lock, as a BEGIN on the shared
+        connection must not land inside another coroutine's transaction."""
+        conn = self.conn
+        async with self._write_lock:
+            await conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                await conn.execute("COMMIT")
+
+    async def stage(
+        self,
+        table: str,
+        key: Sequence[str],
+        columns: Sequence[str],
+        rows: Sequence[tuple[object, ...]],
+        chunk: int = 2000,
+    ) -> None:
+        """``rows`` into ``temp.staged_<table>``, made of ``table``'s ``columns`` and indexed by
+        ``key``, for :mod:`bot.store.merge` to merge in later inside a transaction.
+
+        A temp table belongs to this connection alone, so filling it locks nothing in the
+        database file: a big load is staged while other processes go on writing. Each chunk
+        takes the lock, so that no other coroutine's transaction is open around it."""
+        staged, names = f"staged_{table}", ", ".join(columns)
+        async with self._write_lock:
+            await self.conn.execute(f"DROP TABLE IF EXISTS temp.{staged}")
+            await self.conn.execute(
+                f"CREATE TEMP TABLE {staged} AS SELECT {names} FROM main.{table} WHERE 0"  # noqa: S608 (our names)
+            )
+        sql = f"INSERT INTO temp.{staged} ({names}) VALUES ({placeholders(len(columns))})"  # noqa: S608
+        for start in range(0, len(rows), chunk):
+            async with self._write_lock:
+                await self.conn.executemany(sql, rows[start : start + chunk])
+        async with self._write_lock:
+            await self.conn.execute(f"CREATE INDEX temp.{staged}_key ON {staged} ({', '.join(key)})")
+
+    async def unstage(self) -> None:
+        """Drop every staged table (their memory is not needed once merged)."""
+        async with self._write_lock:
+            sql = "SELECT name FROM temp.sqlite_master WHERE type = 'table' AND name LIKE 'staged^_%' ESCAPE '^'"
+            async with self.conn.execute(sql) as cursor:
+                names = [row[0] for row in await cursor.fetchall()]
+            for name in names:
+                await self.conn.execute(f"DROP TABLE temp.{name}")
+
     async def read_committed(self, sql: str, params: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
         """Rows as committed: waits for any transaction open on the shared connection, whose
         uncommitted rows a plain read would see (the delivery worker must never send a row a
@@ -103,6 +184,36 @@ class Database:
         async with self._write_lock:
             cursor = await self.conn.execute(sql, params)
             return cursor.rowcount
+
+    async def data_version(self) -> str:
+        """The version :func:`bump_data_version` stored last ('' before the first load)."""
+        async with self.conn.execute("SELECT value FROM meta WHERE key = ?", (DATA_VERSION,)) as cursor:
+            row = await cursor.fetchone()
+        return str(row[0]) if row else ""
+
+    async def health(self) -> str | None:
+        """Why the database can't keep what the bot writes, or None when it can.
+
+        Two checks: the file open is still the one at ``path`` (deleted or replaced under the
+        running bot, every write goes to a file a restart won't see), and a write goes through
+        (a heartbeat row in ``meta``; a full disk or a read-only file fails it).
+        """
+        if self._conn is None:
+            return "the database is not open"
+        if self._file_id is not None:
+            now = _file_id(Path(self.path))
+            if now is None:
+                return f"the database file {self.path} is gone: a restart would start empty"
+            if now != self._file_id:
+                return f"the database file {self.path} was replaced: a restart would not see what was written"
+        try:
+            await self.write(
+                "INSERT INTO meta (key, value) VALUES ('heartbeat', strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+            )
+        except sqlite3.Error as error:
+            return f"writes fail: {error}"
+        return None
 
     async def schema_version(self) -> int:
         async with self.conn.execute("PRAGMA user_version") as cursor:
@@ -129,3 +240,11 @@ class Database:
                 raise
             applied.append(migration.name)
         return applied
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return stat.st_dev, stat.st_ino

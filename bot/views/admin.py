@@ -9,10 +9,11 @@ from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import PublishAction, PublishCb
+from bot.domain.limits import FACT_TEXT_LIMIT
 from bot.domain.models import ALL_SECTORS, DeliveryState, Sector
 from bot.views import format as fmt
 from bot.views.common import Rendered, bold, italic, quote
-from bot.views.updates import UPDATE_TEXT_LIMIT, language_name, sector_label
+from bot.views.facts import language_name, sector_label
 
 
 def render_refusal() -> Rendered:
@@ -36,7 +37,7 @@ def render_choose_sector(sectors: tuple[Sector, ...]) -> Rendered:
 
 def render_ask_text(sector: Sector | None) -> Rendered:
     text = _("📣 {sector}: send the text of the update (up to {limit} characters), or /cancel.").format(
-        sector=bold(sector_label(sector)), limit=fmt.number(UPDATE_TEXT_LIMIT)
+        sector=bold(sector_label(sector)), limit=fmt.number(FACT_TEXT_LIMIT)
     )
     return Rendered(text)
 
@@ -57,6 +58,11 @@ def render_cancelled() -> Rendered:
     return Rendered(_("Cancelled: nothing was published."))
 
 
+def render_already_published() -> Rendered:
+    """A second tap on "✅ Publish" (a double tap, or the button pressed again)."""
+    return Rendered(_("Already published."))
+
+
 def render_publish_usage(sectors: tuple[Sector, ...]) -> Rendered:
     ids = ", ".join([s.id for s in sectors] + ["all"])
     text = _(
@@ -69,12 +75,12 @@ def render_publish_usage(sectors: tuple[Sector, ...]) -> Rendered:
 def render_text_too_long(length: int) -> Rendered:
     return Rendered(
         _("The text has {length} characters; the limit is {limit}. Please shorten it.").format(
-            length=fmt.number(length), limit=fmt.number(UPDATE_TEXT_LIMIT)
+            length=fmt.number(length), limit=fmt.number(FACT_TEXT_LIMIT)
         )
     )
 
 
-def render_progress(update_id: int, counts: Mapping[DeliveryState, int]) -> str:
+def render_progress(fact_id: int, counts: Mapping[DeliveryState, int]) -> str:
     total = sum(counts.values())
     pending = counts.get(DeliveryState.PENDING, 0)
     head = (
@@ -89,7 +95,7 @@ def render_progress(update_id: int, counts: Mapping[DeliveryState, int]) -> str:
             "📣 Update #{id}: delivery finished ({total} chats).",
             total,
         )
-    ).format(id=update_id, total=fmt.number(total))
+    ).format(id=fact_id, total=fmt.number(total))
     lines = [
         bold(head),
         _("✅ delivered: {n}").format(n=fmt.number(counts.get(DeliveryState.SENT, 0))),

@@ -6,14 +6,15 @@ from aiogram.types import BotCommand, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import LanguageCb, LocaleChoice, MenuAction, MenuCb
+from bot.callbacks import LanguageCb, MenuAction, MenuCb
+from bot.domain.models import Locale
 from bot.views.common import Rendered, bold, quote
 
-LANGUAGE_NAMES: dict[LocaleChoice, str] = {
-    LocaleChoice.RU: "🇷🇺 Русский",
-    LocaleChoice.EN: "🇬🇧 English",
-    LocaleChoice.KK: "🇰🇿 Қазақша",
-    LocaleChoice.BE: "🇧🇾 Беларуская",
+LANGUAGE_NAMES: dict[Locale, str] = {
+    Locale.RU: "🇷🇺 Русский",
+    Locale.EN: "🇬🇧 English",
+    Locale.KK: "🇰🇿 Қазақша",
+    Locale.BE: "🇧🇾 Беларуская",
 }
 
 
@@ -22,6 +23,7 @@ def command_descriptions() -> list[tuple[str, str]]:
     return [
         ("turnover", _("Trade turnover, exports and the balance")),
         ("chart", _("Turnover and exports as a chart")),
+        ("products", _("What is traded: the top HS chapters")),
         ("sectors", _("Industry, agriculture, food retail, IT")),
         ("sources", _("Where the figures come from")),
         ("subscribe", _("Get new facts on the sectors you follow")),
@@ -109,7 +111,7 @@ def render_language_choice(current: str) -> Rendered:
     return Rendered(bold(_("🌐 Choose the language")), builder.as_markup())
 
 
-def render_language_set(locale: LocaleChoice) -> Rendered:
+def render_language_set(locale: Locale) -> Rendered:
     text = _("✅ Language: {language}. The command menu is now in this language too.").format(
         language=LANGUAGE_NAMES[locale]
     )

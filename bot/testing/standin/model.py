@@ -34,9 +34,12 @@ class ApiError(Exception):
         *,
         parameters: Mapping[str, Json] | None = None,
         fault: str | None = None,
+        raw: tuple[str, str] | None = None,
     ) -> None:
-        """``fault``: the counter (in :attr:`SendCounters.faults`) an injected failure counts in."""
+        """``fault``: the counter (in :attr:`SendCounters.faults`) an injected failure counts in;
+        ``raw``: (body, content type) to answer with instead of Telegram's JSON."""
         super().__init__(description)
+        self.raw = raw
         self.status = status
         self.description = description
         self.parameters = dict(parameters or {})

@@ -1,4 +1,4 @@
-"""The message a subscriber gets for a published update (and the admin's preview of it)."""
+"""The message a subscriber gets for a published fact (and the admin's preview of it)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from bot.callbacks import ManageSubscriptionsCb
 from bot.domain.models import Sector
 from bot.views import format as fmt
 from bot.views.common import Rendered, bold, italic, quote
-
-UPDATE_TEXT_LIMIT = 3500  # leaves room for the heading and the notes within Telegram's 4,096
 
 
 def language_name(locale: str, in_locale: str) -> str:
@@ -26,7 +24,7 @@ def sector_label(sector: Sector | None) -> str:
     return f"{sector.emoji} {sector.name}"
 
 
-def render_update(
+def render_fact(
     *,
     sector: Sector | None,
     created_at: str,
@@ -34,7 +32,7 @@ def render_update(
     text_locale: str,
     reader_locale: str,
 ) -> Rendered:
-    """``sector`` None means the update concerns every sector."""
+    """``sector`` None means the fact concerns every sector."""
     heading = _("📰 Update: {sector}").format(sector=bold(sector_label(sector)))
     lines = [f"{heading} · {quote(fmt.date(created_at[:10], reader_locale))}", "", quote(text)]
     if text_locale != reader_locale:

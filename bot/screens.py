@@ -1,0 +1,220 @@
+"""What each screen shows: ask the store, hand the result to a view.
+
+Shared by commands, deep links, buttons, free text and inline mode, so ``/turnover 2024``,
+``/start turnover_2024``, the 2024 button and "оборот за 2024" render through one path.
+Knows nothing of aiogram's Dispatcher or of SQL; sending is bot/handlers/telegram.py's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import TypeVar
+
+from bot.deeplinks import DeepLink, LinkKind
+from bot.domain.models import ALL_SECTORS, Flow, Reporter
+from bot.domain.products import Direction, ProductsReport, top_chapters
+from bot.domain.trade import headline_period, parse_period, resolve_period
+from bot.search.model import Intent, Target, TargetKind
+from bot.store import Store
+from bot.views.chart import TurnoverChart, turnover_chart
+from bot.views.common import Rendered
+from bot.views.products import render_no_products, render_products, render_unknown_products_period
+from bot.views.search import focus_flows, render_topic_card, target_label
+from bot.views.sectors import render_sector_card, render_sector_list, render_unknown_sector
+from bot.views.sources import PAGE_SIZE, page_count, render_sources
+from bot.views.turnover import render_no_data, render_turnover, render_unknown_period
+
+T = TypeVar("T")
+
+
+async def cached(store: Store, key: tuple[Hashable, ...], render: Callable[[], Awaitable[T]]) -> T:
+    """``render()`` once per data version and ``key`` (which names the screen, its arguments and
+    the locale whenever the result has text in it); later calls are served from memory."""
+    return await store.screens.get((await store.version.current(), *key), render)
+
+
+async def turnover_screen(
+    store: Store, locale: str, query: str | None = None, focus: Sequence[Flow] = ()
+) -> Rendered:
+    """The latest period by default; ``query`` is what the reader typed after /turnover;
+    ``focus`` the flows a question asked about, shown first."""
+    coverage = await cached(store, ("coverage",), store.trade.coverage)
+    headline = headline_period(coverage)
+    if headline is None:
+        return render_no_data()
+    periods = tuple(sorted(coverage, reverse=True))  # newest first, as the buttons show them
+    shown = headline
+    if query:
+        try:
+            requested = parse_period(query)
+        except ValueError:
+            return render_unknown_period(query, periods, locale, parsed=False)
+        found = resolve_period(requested, coverage)
+        if found is None:
+            return render_unknown_period(query, periods, locale, parsed=True)
+        shown = found
+
+    async def render() -> Rendered:
+        return render_turnover(await store.trade.report(shown, locale, periods), locale, focus)
+
+    return await cached(store, ("turnover", shown, tuple(focus), locale), render)
+
+
+async def sectors_screen(store: Store, locale: str) -> Rendered:
+    async def render() -> Rendered:
+        return render_sector_list(await store.sectors.all(locale))
+
+    return await cached(store, ("sectors", locale), render)
+
+
+async def sector_screen(store: Store, locale: str, sector_id: str, chat_id: int | None = None) -> Rendered:
+    """The sector card; with ``chat_id`` its subscribe button shows that chat's state."""
+    subscribed = chat_id is not None and sector_id in await store.subscriptions.sectors_of(chat_id)
+
+    async def render() -> Rendered:
+        card = await store.sectors.card(sector_id, locale)
+        if card is None:
+            return render_unknown_sector(sector_id, await store.sectors.all(locale))
+        return render_sector_card(card, locale, subscribed=subscribed)
+
+    return await cached(store, ("sector", sector_id[:64], subscribed, locale), render)
+
+
+async def sources_screen(store: Store, locale: str, page: int = 0, source_id: str | None = None) -> Rendered:
+    """Page ``page`` of the sources, or the page listing ``source_id``."""
+    sources = await cached(store, ("sources",), store.sources.all)
+    if source_id is not None:
+        ids = [source.id for source in sources]
+        page = ids.index(source_id) // PAGE_SIZE if source_id in ids else 0
+    shown = max(0, min(page, page_count(len(sources)) - 1))
+
+    async def render() -> Rendered:
+        return render_sources(sources, shown, locale)
+
+    return await cached(store, ("sources", shown, locale), render)
+
+
+async def topic_screen(store: Store, locale: str, topic_id: str) -> Rendered | None:
+    async def render() -> Rendered | None:
+        topic = await store.topics.get(topic_id, locale)
+        if topic is None:
+            return None
+        sector = await store.sectors.get(topic.sector_id, locale)
+        if sector is None:
+            return None
+        return render_topic_card(topic, sector, await store.sources.by_ids(topic.source_ids), locale)
+
+    return await cached(store, ("topic", topic_id[:64], locale), render)
+
+
+async def target_screen(
+    store: Store, locale: str, target: Target, period: str | None = None, chat_id: int | None = None
+) -> Rendered:
+    """The screen that answers a search target, exactly as its command shows it; ``period``
+    (a key) for the trade figures; ``chat_id`` for the subscribe button of a sector card. A
+    published fact opens its sector's card, where it is listed. A target gone since (a topic
+    removed) shows the sectors."""
+    intent = target.flow_intent
+    if intent is not None:
+        return await turnover_screen(store, locale, target.period or period, focus_flows(intent))
+    if target.kind is TargetKind.INTENT and target.id == Intent.SOURCES:
+        return await sources_screen(store, locale)
+    if target.kind is TargetKind.SOURCE:
+        return await sources_screen(store, locale, source_id=target.id)
+    if target.kind is TargetKind.SECTOR:
+        return await sector_screen(store, locale, target.id, chat_id)
+    if target.kind is TargetKind.FACT and target.id.isdigit():
+        sector_id = await store.facts.sector_of(int(target.id))
+        if sector_id is not None and sector_id != ALL_SECTORS:
+            return await sector_screen(store, locale, sector_id, chat_id)
+    elif target.kind is TargetKind.TOPIC:
+        screen = await topic_screen(store, locale, target.id)
+        if screen is not None:
+            return screen
+    return await sectors_screen(store, locale)
+
+
+async def target_labels(store: Store, locale: str, targets: Sequence[Target]) -> list[tuple[Target, str]]:
+    """Each target with its label in ``locale`` (suggestion buttons, inline results)."""
+    titles = await store.search.titles([(target.kind.value, target.id) for target in targets], locale)
+    names = {
+        target: titles[target.kind.value, target.id]
+        for target in targets
+        if (target.kind.value, target.id) in titles
+    }
+    for target in targets:
+        if target.kind is TargetKind.SECTOR:
+            sector = await store.sectors.get(target.id, locale)
+            if sector is not None:
+                names[target] = f"{sector.emoji} {sector.name}"
+    return [(target, target_label(target, names, locale)) for target in targets]
+
+
+async def chart_screen(store: Store, locale: str) -> TurnoverChart | None:
+    """Every figure of every period, drawn as one chart; None when no data is loaded."""
+
+    async def model() -> TurnoverChart | None:
+        figures = [
+            figure
+            for period in await store.trade.periods()
+            for figure in await store.trade.figures(period, locale)
+        ]
+        source_ids = tuple(dict.fromkeys(sid for figure in figures for sid in figure.source_ids))
+        return turnover_chart(figures, await store.sources.by_ids(source_ids), locale)
+
+    return await cached(store, ("chart", locale), model)
+
+
+async def products_screen(
+    store: Store, locale: str, query: str | None = None, reporter: str | None = None
+) -> Rendered:
+    """The top HS chapters of a year (``query``; the latest with chapter data by default), in
+    ``reporter``'s statistics (the first with data that year by default)."""
+    available = tuple(await cached(store, ("products-periods",), store.official.chapter_periods))
+    if not available:
+        return render_no_products()
+    years = tuple(dict.fromkeys(period for period, _r in available))
+    period = years[0]
+    if query:
+        try:
+            requested = parse_period(query)
+        except ValueError:
+            requested = None
+        if requested is None or requested not in years:
+            return render_unknown_products_period(query, years)
+        period = requested
+    reporters = sorted((r for p, r in available if p == period), key=lambda r: r is not Reporter.BELARUS)
+    shown = next((r for r in reporters if r.value == reporter), reporters[0])
+
+    async def render() -> Rendered:
+        chapters = await store.official.stored_chapters(period, shown)
+        directions = []
+        for flow in (Flow.EXPORT_BY_TO_KZ, Flow.EXPORT_KZ_TO_BY):
+            of_flow = [c for c in chapters if c.flow is flow]
+            if not of_flow:
+                continue
+            total, top = top_chapters({c.chapter: c.value_usd for c in of_flow})
+            directions.append(Direction(flow, of_flow[0].mirror, total, top, len(of_flow)))
+        source_ids = tuple(dict.fromkeys(c.source_id for c in chapters))
+        report = ProductsReport(
+            period=period,
+            reporter=shown,
+            directions=tuple(directions),
+            names=await store.official.chapter_names(locale),
+            sources=await store.sources.by_ids(source_ids),
+            available=available,
+        )
+        return render_products(report, locale)
+
+    return await cached(store, ("products", period, shown, locale), render)
+
+
+async def deep_link_screen(link: DeepLink, store: Store, locale: str, chat_id: int) -> Rendered:
+    """The screen a /start deep link opens."""
+    if link.kind is LinkKind.SECTOR:
+        return await sector_screen(store, locale, link.argument, chat_id)
+    if link.kind is LinkKind.TURNOVER:
+        return await turnover_screen(store, locale, link.argument)
+    if link.kind is LinkKind.SECTORS:
+        return await sectors_screen(store, locale)
+    return await sources_screen(store, locale)

@@ -1,0 +1,185 @@
+"""A question in people's own words → a :class:`~bot.search.model.Decision`.
+
+The engine keeps in memory what every question needs (the concepts, the vocabulary for typo
+tolerance, the item → parent map, the years with figures) and reads full-text hits from a
+:class:`~bot.search.protocol.SearchIndex`. Before each question it asks the index for its
+version (one small query) and reads everything again when it changed: after a data load or a
+published fact, in this process or another, the next question sees them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.search.analysis import Token, analyse_question, key_groups
+from bot.search.classifier import DocHit, classify
+from bot.search.concepts import ConceptIndex, Role
+from bot.search.fuzzy import Vocabulary, script_mask
+from bot.search.index import concept_index
+from bot.search.model import Decision, Target, TargetKind
+from bot.search.periods import find_period
+from bot.search.protocol import DocRow, SearchIndex, Snapshot
+from bot.search.text import script
+
+log = logging.getLogger(__name__)
+
+MAX_HITS = 40  # full-text rows read per question
+COMMON_SHARE = 0.01  # keys in more than this share of the rows (and over 50) are left out of the
+# full-text query: they would make SQLite rank thousands of rows, and say little; they still
+# count for the rows the rarer keys find.
+MAX_CORRECTIONS = 3  # known keys a misspelt word may stand for
+
+
+@dataclass(frozen=True)
+class _State:
+    """What the engine keeps in memory between questions."""
+
+    version: str
+    concepts: ConceptIndex
+    vocabulary: Vocabulary
+    parents: dict[Target, Target]
+    years: frozenset[int]
+    rows: int
+
+    @classmethod
+    def of(cls, snapshot: Snapshot) -> _State:
+        concepts = concept_index(snapshot.concepts)
+        vocabulary = Vocabulary()
+        for key, (rows, scripts) in snapshot.terms.items():
+            vocabulary.add(key, rows, scripts)
+        for key, scripts in concepts.keys.items():
+            vocabulary.add(key, 0 if key in vocabulary else 1, scripts)
+        parents = {
+            Target(TargetKind(kind), item_id): Target.parse(parent)
+            for (kind, item_id), parent in snapshot.parents.items()
+        }
+        return cls(snapshot.version, concepts, vocabulary, parents, snapshot.years, snapshot.rows)
+
+    def known(self, token: Token) -> bool:
+        return token.corrected or any(key in self.vocabulary for key in token.keys | token.forms)
+
+
+class SearchEngine:
+    def __init__(self, index: SearchIndex) -> None:
+        self._index = index
+        self._state: _State | None = None
+        self._refreshing = asyncio.Lock()  # concurrent questions after a change read it once
+
+    @property
+    def vocabulary_size(self) -> int:
+        return len(self._state.vocabulary) if self._state else 0
+
+    async def refresh(self, version: str | None = None) -> None:
+        """Read the index again, unless it is still at ``version`` once our turn comes."""
+        async with self._refreshing:
+            if version is not None and self._state is not None and self._state.version == version:
+                return  # another question's refresh got there first
+            snapshot = await self._index.snapshot()
+            # Building the typo index takes a while for a big dataset: in a worker thread, so
+            # that updates not waiting for the search go on meanwhile.
+            self._state = await asyncio.to_thread(_State.of, snapshot)
+        log.debug(
+            "search ready at version %s: %d concepts, %d keys, %d rows",
+            snapshot.version or "none",
+            len(snapshot.concepts),
+            len(self._state.vocabulary),
+            snapshot.rows,
+        )
+
+    async def _ready(self) -> _State:
+        version = await self._index.version()
+        if self._state is None or self._state.version != version:
+            await self.refresh(version)
+        assert self._state is not None
+        return self._state
+
+    async def ask(self, text: str, *, typing: bool = False) -> Decision:
+        """What ``text`` is about. ``typing``: the last word may be unfinished (inline mode)."""
+        state = await self._ready()
+        tokens = analyse_question(text)
+        if not tokens:
+            return Decision(target=None)
+        state.concepts.mark_stopwords(tokens)
+        _correct(state.vocabulary, tokens, typing=typing)
+        matches = state.concepts.match(tokens)
+        named = {
+            target
+            for match in matches
+            if match.concept.role is Role.TARGET
+            for target in (match.concept.target, match.concept.by_to_kz, match.concept.kz_to_by)
+            if target is not None and target.kind in (TargetKind.TOPIC, TargetKind.SECTOR)
+        }
+        docs = await self._full_text(state, tokens, named)
+        return classify(
+            tokens,
+            matches,
+            docs,
+            known=state.known,
+            df=state.vocabulary.df,
+            parent_of=state.parents.get,
+            years_with_data=state.years,
+            period=find_period(text),
+        )
+
+    async def _full_text(self, state: _State, tokens: Sequence[Token], named: set[Target]) -> list[DocHit]:
+        """The rows the question's rarer keys find, and the rows of the items its concepts name
+        (so that their text counts too, however common its words)."""
+        asked = {key for token in tokens if "stopword" not in token.roles for key in token.keys}
+        known = sorted((state.vocabulary.df(key), key) for key in asked if key in state.vocabulary)
+        common = max(50, int(state.rows * COMMON_SHARE))
+        keys = [key for df, key in known if df <= common]
+        rows: list[DocRow] = []
+        if keys:
+            rows += await self._index.matching(" OR ".join(f'"{key}"' for key in keys), MAX_HITS)
+        for kind in sorted({target.kind for target in named}):
+            ids = sorted(target.id for target in named if target.kind is kind)
+            rows += await self._index.items(kind.value, ids)
+        if not rows or not asked:
+            return []
+        # Which of the question's keys each row's body holds: one pass of one pattern, instead of
+        # splitting every body into a set.
+        alternatives = "|".join(map(re.escape, sorted(asked, key=len, reverse=True)))
+        pattern = re.compile(rf"(?<![^ |])({alternatives})(?![^ |])")
+        return [
+            DocHit(
+                target=Target(TargetKind(row.kind), row.item_id),
+                parent=Target.parse(row.parent) if row.parent else None,
+                title=tuple(key_groups(row.title_keys)),
+                body=frozenset(pattern.findall(row.body_keys)),
+            )
+            for row in rows
+        ]
+
+
+def _correct(vocabulary: Vocabulary, tokens: Sequence[Token], *, typing: bool) -> None:
+    """Give misspelt words the keys they were probably meant to be; in inline mode, give the
+    unfinished last word the keys it may become."""
+    for index, token in enumerate(tokens):
+        if "stopword" in token.roles:
+            continue
+        if typing and index == len(tokens) - 1:
+            completions = {k for form in token.forms for k in vocabulary.complete(form)}
+            if completions - token.keys:
+                token.keys |= completions
+                token.forms |= completions
+            continue
+        if any(key in vocabulary for key in token.keys | token.forms):
+            continue
+        found: list[tuple[str, int]] = []
+        alphabet = script_mask(script(token.word))
+        for key in token.keys | token.forms:
+            found += vocabulary.correct(key, alphabet)
+        if not found:
+            continue
+        nearest = min(distance for _key, distance in found)
+        corrections = []
+        for key, distance in sorted(found, key=lambda item: (item[1], -vocabulary.df(item[0]))):
+            if distance == nearest and key not in corrections:
+                corrections.append(key)
+        token.keys |= set(corrections[:MAX_CORRECTIONS])
+        token.forms |= set(corrections[:MAX_CORRECTIONS])
+        token.corrected = True

@@ -1,0 +1,112 @@
+"""The delivery outbox the worker drains: one row per (fact, chat)."""
+
+from __future__ import annotations
+
+import time
+
+from bot.domain.models import Delivery, DeliveryState
+from bot.store.db import NOW, Database
+
+
+class OutboxRepo:
+    """The outbox the delivery worker drains."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def due(self, limit: int, now: float | None = None) -> list[Delivery]:
+        sql = """
+            SELECT id, fact_id, chat_id, locale, attempts FROM deliveries
+            WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?
+        """
+        rows = await self._db.read_committed(sql, (time.time() if now is None else now, limit))
+        return [Delivery(*row) for row in rows]
+
+    async def next_attempt_at(self) -> float | None:
+        sql = "SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending'"
+        async with self._db.conn.execute(sql) as cursor:
+            row = await cursor.fetchone()
+        return float(row[0]) if row and row[0] is not None else None
+
+    async def mark_sent(self, delivery_id: int, message_id: int) -> None:
+        await self._db.write(
+            f"""UPDATE deliveries SET state = 'sent', message_id = ?, sent_at = {NOW},
+                attempts = attempts + 1, last_error = NULL WHERE id = ?""",  # noqa: S608
+            (message_id, delivery_id),
+        )
+
+    async def retry_later(
+        self, delivery_id: int, at: float, error: str, *, count_attempt: bool = True
+    ) -> None:
+        await self._db.write(
+            "UPDATE deliveries SET next_attempt_at = ?, last_error = ?, attempts = attempts + ? WHERE id = ?",
+            (at, error, 1 if count_attempt else 0, delivery_id),
+        )
+
+    async def mark_failed(self, delivery_id: int, error: str) -> None:
+        await self._db.write(
+            "UPDATE deliveries SET state = 'failed', last_error = ?, attempts = attempts + 1 WHERE id = ?",
+            (error, delivery_id),
+        )
+
+    async def mark_blocked(self, chat_id: int, reason: str) -> None:
+        """The chat blocked the bot or is gone: deactivate it and stop every pending row to it."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                f"""UPDATE subscribers SET active = 0, inactive_reason = ?, updated_at = {NOW}
+                    WHERE chat_id = ?""",  # noqa: S608
+                (reason, chat_id),
+            )
+            await conn.execute(
+                "UPDATE deliveries SET state = 'blocked', last_error = ? WHERE chat_id = ? AND state = 'pending'",
+                (reason, chat_id),
+            )
+
+    async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """A group became a supergroup: its subscriptions and pending rows follow it."""
+        async with self._db.transaction() as conn:
+            async with conn.execute("SELECT 1 FROM subscribers WHERE chat_id = ?", (new_chat_id,)) as cursor:
+                exists = await cursor.fetchone() is not None
+            if exists:
+                await conn.execute(
+                    "UPDATE OR IGNORE subscriptions SET chat_id = ? WHERE chat_id = ?",
+                    (new_chat_id, old_chat_id),
+                )
+                await conn.execute("DELETE FROM subscribers WHERE chat_id = ?", (old_chat_id,))
+            else:
+                await conn.execute(
+                    "UPDATE subscribers SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+                )
+            await conn.execute(
+                """UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ? AND state = 'pending'""",
+                (new_chat_id, old_chat_id),
+            )
+            # Rows that could not move: the new chat has the same fact queued already.
+            # Left pending they would be sent to the old id again and again.
+            await conn.execute(
+                "DELETE FROM deliveries WHERE chat_id = ? AND state = 'pending'", (old_chat_id,)
+            )
+
+    async def counts(self, fact_id: int | None = None) -> dict[DeliveryState, int]:
+        sql = "SELECT state, count(*) FROM deliveries"
+        params: tuple[int, ...] = ()
+        if fact_id is not None:
+            sql += " WHERE fact_id = ?"
+            params = (fact_id,)
+        async with self._db.conn.execute(sql + " GROUP BY state", params) as cursor:
+            found = {DeliveryState(row[0]): row[1] for row in await cursor.fetchall()}
+        return {state: found.get(state, 0) for state in DeliveryState}
+
+    async def failure_reasons(self, limit: int = 5) -> list[tuple[str, int]]:
+        sql = """
+            SELECT last_error, count(*) FROM deliveries WHERE state = 'failed'
+            GROUP BY last_error ORDER BY count(*) DESC LIMIT ?
+        """
+        async with self._db.conn.execute(sql, (limit,)) as cursor:
+            return [(row[0] or "?", row[1]) for row in await cursor.fetchall()]
+
+    async def facts_in_flight(self) -> list[int]:
+        """Facts with progress messages that still have pending rows."""
+        sql = """SELECT DISTINCT fact_id FROM deliveries WHERE state = 'pending'"""
+        async with self._db.conn.execute(sql) as cursor:
+            return [row[0] for row in await cursor.fetchall()]
