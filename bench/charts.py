@@ -39,6 +39,7 @@ from bot.app import create_bot, create_dispatcher, create_i18n  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.domain.models import LOCALES  # noqa: E402
 from bot.offline import BotClient, RecordingSession  # noqa: E402
+from bot.search.index import Indexer  # noqa: E402
 from bot.store import Store  # noqa: E402
 from bot.views import chart as chart_view  # noqa: E402
 
@@ -102,7 +103,7 @@ async def main(repeat: int) -> None:
             data_dir=REPO / "data",
             flood_limit=10**9,  # one client sends every request: flood control would drop them
         )
-        store = await Store.open(settings.database_path)
+        store = await Store.open(settings.database_path, Indexer())
         try:
             await store.upgrade()
             await store.load_data(settings.data_dir)
