@@ -5,8 +5,8 @@
 Prints, for the turnover chart in each locale:
 - cold: the first render in this fresh process, matplotlib's import included;
 - warm: the median of ``--repeat`` renders, and the ratio to a baseline measured in the same
-  process (an empty figure of the same size saved as PNG), so machines of different speed
-  compare; the goal is a warm render under 300 ms;
+  process (an empty figure of the Russian chart's size and resolution saved as PNG), so
+  machines of different speed compare; the goal is a warm render under 300 ms;
 - peak memory of one render (tracemalloc: Python and numpy allocations) and the process's
   maximum resident set size;
 - a cached /chart through the real Dispatcher: the file_id is looked up and sent again, with no
@@ -38,10 +38,11 @@ from bot import screens  # noqa: E402
 from bot.app import create_bot, create_dispatcher, create_i18n  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.domain.models import LOCALES  # noqa: E402
-from bot.offline import BotClient, RecordingSession  # noqa: E402
+from bot.offline import BotClient, RecordingSession, png_size  # noqa: E402
 from bot.search.index import Indexer  # noqa: E402
 from bot.store import Store  # noqa: E402
-from bot.views import chart as chart_view  # noqa: E402
+from bot.views.chart import drawing  # noqa: E402
+from bot.views.chart.model import TurnoverChart, signed  # noqa: E402
 
 
 def ms(seconds: float) -> str:
@@ -70,15 +71,15 @@ def max_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # ru_maxrss is in KB on Linux
 
 
-def empty_figure_png() -> bytes:
+def empty_figure_png(width_in: float, height_in: float, dpi: float) -> bytes:
     """The baseline: a blank figure of the chart's size and resolution, saved as PNG."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(chart_view.WIDTH_IN, chart_view.HEIGHT_IN), dpi=chart_view.DPI)
+    figure = Figure(figsize=(width_in, height_in), dpi=dpi)
     FigureCanvasAgg(figure)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=chart_view.DPI)
+    figure.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
 
 
@@ -113,34 +114,38 @@ async def main(repeat: int) -> None:
                 with i18n.context(), i18n.use_locale(locale):
                     chart = await screens.chart_screen(store, locale)
                 assert chart is not None
-                charts[locale] = chart
+                charts[locale] = signed(chart, "bk_trade_bot")  # as the bot draws it
 
-            print(
-                f"turnover chart, {chart_view.WIDTH_IN:g}×{chart_view.HEIGHT_IN:g} in at {chart_view.DPI} dpi"
-            )
             rss_before = max_rss_mb()
             start = time.perf_counter()
-            png = chart_view.render_png(charts["ru"])
+            png = drawing.render_png(charts["ru"])
             cold = time.perf_counter() - start
             rss_cold = max_rss_mb()
+            sized = drawing.build_figure(charts["ru"])
+            width_in, height_in = (float(size) for size in sized.get_size_inches())
+            size = (width_in, height_in, float(sized.dpi))
+            print(
+                f"turnover chart (ru), {width_in * 72:.0f}×{height_in * 72:.0f} pt at {sized.dpi / 72:.2f} px/pt: "
+                f"{png_size(png)} px"
+            )
             print(f"cold render (ru, import included) {ms(cold)}   PNG {len(png) / 1024:.0f} KB")
             print(f"  of which matplotlib's import    {ms(import_time())}   (fresh interpreter)")
 
-            empty_figure_png()  # its first call pays for nothing the chart has not paid already
-            baseline = median_time(empty_figure_png, repeat)
+            empty_figure_png(*size)  # its first call pays for nothing the chart has not paid already
+            baseline = median_time(lambda: empty_figure_png(*size), repeat)
             print(f"baseline: empty figure → PNG       {ms(baseline)}   (median of {repeat})")
             print()
             print("locale   warm render     ×baseline   PNG")
             warm_all = []
             for locale, chart in charts.items():
-                size = len(chart_view.render_png(chart))
-                warm = median_time(lambda chart=chart: chart_view.render_png(chart), repeat)  # type: ignore[misc]
+                size = len(drawing.render_png(chart))
+                warm = median_time(lambda chart=chart: drawing.render_png(chart), repeat)  # type: ignore[misc]
                 warm_all.append(warm)
                 goal = "ok" if warm < 0.3 else "OVER the 300 ms goal"
                 print(f"{locale:6} {ms(warm)}   {warm / baseline:8.1f}×   {size / 1024:.0f} KB   {goal}")
 
             tracemalloc.start()
-            chart_view.render_png(charts["kk"])
+            drawing.render_png(charts["kk"])
             _current, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
             print()
@@ -152,14 +157,14 @@ async def main(repeat: int) -> None:
 
             # A cached send through the production Dispatcher, against /turnover as the baseline.
             renders = 0
-            real_render = chart_view.render_png
+            real_render = drawing.render_png
 
-            def counting_render(chart: chart_view.TurnoverChart) -> bytes:
+            def counting_render(chart: TurnoverChart) -> bytes:
                 nonlocal renders
                 renders += 1
                 return real_render(chart)
 
-            chart_view.render_png = counting_render
+            drawing.render_png = counting_render
             bot = create_bot(settings, session=RecordingSession())
             client = BotClient(create_dispatcher(settings, store, i18n), bot, language_code="ru")
             first = await client.send("/chart")
@@ -171,9 +176,9 @@ async def main(repeat: int) -> None:
 
             cached = await median_time_async(cached_send, repeat * 3)
             turnover = await median_time_async(lambda: client.send("/turnover"), repeat * 3)
-            version = await store.data_fingerprint() or ""
+            version = await store.version.current()
             lookup = await median_time_async(
-                lambda: store.charts.file_id(chart_view.CHART_ID, "ru", version), repeat * 3
+                lambda: store.charts.file_id(drawing.CHART_ID, "ru", version), repeat * 3
             )
             sent_again = {reply.photo for reply in cached_sends}
             print()

@@ -1,4 +1,5 @@
-"""The command line: ``python -m bot run | chat | db upgrade | data load [DIR] | publish FILE | i18n``."""
+"""The command line: ``python -m bot run | chat | db upgrade | data load [DIR] | data fetch | publish FILE
+| i18n``."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 from bot.config import Settings, SettingsError, load_settings
 from bot.dataset import DatasetError
 from bot.domain.models import LOCALES
-from bot.logs import configure_logging
+from bot.logs import configure_logging, log_uncaught
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,10 +24,17 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database maintenance")
     db.add_subparsers(dest="db_command", required=True).add_parser("upgrade", help="apply migrations")
     data = commands.add_parser("data", help="dataset maintenance")
-    load = data.add_subparsers(dest="data_command", required=True).add_parser(
-        "load", help="validate and load the data files (all or nothing)"
-    )
+    data_commands = data.add_subparsers(dest="data_command", required=True)
+    load = data_commands.add_parser("load", help="validate and load the data files (all or nothing)")
     load.add_argument("directory", nargs="?", type=Path, help="default: DATA_DIR (data/)")
+    fetch = data_commands.add_parser(
+        "fetch", help="fetch Belarus–Kazakhstan trade from UN Comtrade (all or nothing)"
+    )
+    fetch.add_argument("--years", default=None, help="YEAR or YEAR-YEAR (default: 2015 to this year)")
+    fetch.add_argument("--monthly", action="store_true", help="the months of those years too")
+    fetch.add_argument(
+        "--from-file", type=Path, default=None, help="a CSV or JSON downloaded from the Comtrade website"
+    )
     publish = commands.add_parser("publish", help="queue an update from a TOML file for the subscribers")
     publish.add_argument("file", type=Path, help="sector, original language and text per language")
     commands.add_parser("i18n", help="re-extract messages, update and compile the ru/en/kk/be catalogs")
@@ -45,14 +53,49 @@ async def _db_upgrade(settings: Settings) -> None:
 
 
 async def _data_load(settings: Settings, directory: Path | None) -> None:
+    from bot.alerts import load_and_announce
+    from bot.app import create_i18n
     from bot.search.index import Indexer
     from bot.store import Store
 
     store = await Store.open(settings.database_path, Indexer())
     try:
         await store.upgrade()
-        await store.load_data(directory or settings.data_dir)
+        await load_and_announce(store, directory or settings.data_dir, create_i18n(settings.default_locale))
         print(f"loaded {directory or settings.data_dir}")
+    finally:
+        await store.close()
+
+
+class FetchFailed(Exception):
+    """``data fetch`` failed; one line, and the database is unchanged."""
+
+
+async def _data_fetch(settings: Settings, years: str | None, monthly: bool, from_file: Path | None) -> None:
+    from bot.app import create_i18n
+    from bot.official import FETCH_ERRORS, default_years, fetch_official, parse_years
+    from bot.search.index import Indexer
+    from bot.store import Store
+
+    try:
+        wanted = parse_years(years) if years else default_years()
+    except ValueError as exc:
+        raise FetchFailed(f"--years: {exc}") from None
+    store = await Store.open(settings.database_path, Indexer())
+    try:
+        await store.upgrade()
+        await store.load_data(settings.data_dir, force=False)
+        result = await fetch_official(
+            store,
+            create_i18n(settings.default_locale),
+            settings,
+            years=wanted,
+            monthly_years=wanted if monthly else (),
+            from_file=from_file,
+        )
+        print(result.summary())
+    except FETCH_ERRORS as exc:
+        raise FetchFailed(str(exc)) from None
     finally:
         await store.close()
 
@@ -104,16 +147,23 @@ def main(argv: list[str] | None = None) -> int:
             settings.log_format,
         )
         if args.command == "run":
+            settings.require_token()  # before aiogram is imported: a missing token fails at once
             from bot.app import run
+            from bot.startup import StartupError
 
-            settings.require_token()
-            asyncio.run(run(settings))
+            try:
+                asyncio.run(run(settings))
+            except StartupError as exc:
+                logging.getLogger("bot").critical("could not start: %s", exc)
+                return 1
         elif args.command == "chat":
             from bot.chat import chat
 
             asyncio.run(chat(settings, args.lang))
         elif args.command == "db":
             asyncio.run(_db_upgrade(settings))
+        elif args.command == "data" and args.data_command == "fetch":
+            asyncio.run(_data_fetch(settings, args.years, args.monthly, args.from_file))
         elif args.command == "data":
             asyncio.run(_data_load(settings, args.directory))
         elif args.command == "publish":
@@ -124,8 +174,15 @@ def main(argv: list[str] | None = None) -> int:
     except DatasetError as exc:
         print(f"error: {exc} (nothing was loaded)", file=sys.stderr)
         return 1
+    except FetchFailed as exc:
+        print(f"error: {exc} (the database is unchanged)", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        # Through the log (one line, the token redacted), not Python's own traceback on stderr.
+        log_uncaught(type(exc), exc, exc.__traceback__)
+        return 1
     return 0
 
 

@@ -9,29 +9,31 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from functools import partial
 from pathlib import Path
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramAPIError
-from aiogram.types import BotCommandScopeChat, LinkPreviewOptions
+from aiogram.types import LinkPreviewOptions
 from aiogram.utils.i18n import I18n
 from aiohttp import web
 
+from bot.alerts import announce_new_data
 from bot.config import Settings
 from bot.delivery import DeliveryWorker
-from bot.domain.models import LOCALES
 from bot.handlers import routers
+from bot.logs import log_loop_exception
 from bot.metrics import Metrics
-from bot.middlewares import LocaleMiddleware, ObserveMiddleware, ThrottlingMiddleware
+from bot.middlewares import ForgedUpdateMiddleware, LocaleMiddleware, ObserveMiddleware, ThrottlingMiddleware
+from bot.official import RefreshLoop
 from bot.search.engine import SearchEngine
 from bot.search.index import Indexer
+from bot.session import RedactingSession
+from bot.startup import attempt, essential, set_menus
 from bot.store import Store
-from bot.views.menu import bot_commands, bot_description, bot_short_description
 from bot.web import create_web_app
 
 LOCALES_DIR = Path(__file__).parent / "locales"
@@ -45,7 +47,7 @@ def create_i18n(default_locale: str) -> I18n:
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     if session is None:
         api = TelegramAPIServer.from_base(settings.bot_api_url) if settings.bot_api_url else None
-        session = AiohttpSession(api=api) if api else AiohttpSession()
+        session = RedactingSession(api=api) if api else RedactingSession()
     return Bot(
         token=settings.require_token().get_secret_value(),
         session=session,
@@ -79,6 +81,7 @@ def create_dispatcher(
     )
     observe = ObserveMiddleware(metrics)
     dispatcher.update.outer_middleware(observe)
+    dispatcher.update.outer_middleware(ForgedUpdateMiddleware())  # counted, then turned away
     dispatcher["observe"] = observe
     LocaleMiddleware(i18n, store).setup(dispatcher)
     # After the locale middleware, so that the flood notice is in the reader's language.
@@ -106,41 +109,13 @@ async def open_store(settings: Settings) -> Store:
     return store
 
 
-async def set_bot_profile(bot: Bot, i18n: I18n, default_locale: str) -> None:
-    """The command menu, description and short description in every language, plus a default
-    (in the default locale) for everyone else."""
-    targets: list[tuple[str | None, str]] = [(None, default_locale)]
-    targets += [(locale, locale) for locale in LOCALES]
-    for language_code, locale in targets:
-        with i18n.use_locale(locale):
-            try:
-                await bot.set_my_commands(bot_commands(), language_code=language_code)
-                await bot.set_my_description(bot_description(), language_code=language_code)
-                await bot.set_my_short_description(bot_short_description(), language_code=language_code)
-            except TelegramAPIError as exc:
-                # The bot still works with a stale menu; say so and go on.
-                log.warning("could not set the bot profile for %s: %s", language_code or "default", exc)
-
-
-async def set_admin_menus(bot: Bot, i18n: I18n, store: Store, settings: Settings) -> None:
-    """Admins see /publish and /stats in their own menu (chat scope), in their language."""
-    for admin_id in sorted(settings.admin_ids):
-        locale = await store.users.locale(admin_id) or settings.default_locale
-        with i18n.use_locale(locale):
-            try:
-                await bot.set_my_commands(
-                    bot_commands(admin=True), scope=BotCommandScopeChat(chat_id=admin_id)
-                )
-            except TelegramAPIError as exc:  # an admin who never opened the bot has no chat yet
-                log.info("no admin menu for %s: %s", admin_id, exc.message)
-
-
 async def run(settings: Settings) -> None:
     """``python -m bot run``: long polling, or a webhook server when WEBHOOK_BASE_URL is set.
 
     SIGTERM / SIGINT: stop taking updates, let the updates in flight and the delivery in flight
     finish (at most SHUTDOWN_TIMEOUT seconds each), close the database.
     """
+    asyncio.get_running_loop().set_exception_handler(log_loop_exception)
     i18n = create_i18n(settings.default_locale)
     store = await open_store(settings)
     try:
@@ -150,23 +125,39 @@ async def run(settings: Settings) -> None:
         raise
     metrics = Metrics()
     delivery = DeliveryWorker(bot, store, i18n, rate_limit=settings.delivery_rate_limit)
+    refresher = RefreshLoop(settings, store, i18n, delivery)
     dispatcher = create_dispatcher(settings, store, i18n, delivery, metrics)
     observe: ObserveMiddleware = dispatcher["observe"]
     allowed_updates = dispatcher.resolve_used_update_types()
 
+    menus: list[asyncio.Task[None]] = []
+
     async def on_startup() -> None:
-        with i18n.context():
-            await set_bot_profile(bot, i18n, settings.default_locale)
-            await set_admin_menus(bot, i18n, store, settings)
+        # The menus are set beside polling or the webhook: a slow or failing Bot API delays no answer.
+        menus.append(asyncio.create_task(set_menus(bot, i18n, store, settings), name="menus"))
         if settings.webhook_mode:
             secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-            await bot.set_webhook(settings.webhook_url, secret_token=secret, allowed_updates=allowed_updates)
+            await essential(
+                "setWebhook",
+                partial(
+                    bot.set_webhook,
+                    settings.webhook_url,
+                    secret_token=secret,
+                    allowed_updates=allowed_updates,
+                ),
+            )
             log.info("webhook set: %s", settings.webhook_url)
+        # Alerts for what a load at start-up (or a load or fetch that crashed) brought.
+        await announce_new_data(store, i18n)
         delivery.start()  # resumes whatever the last run left pending
+        refresher.start()  # every STATS_REFRESH_HOURS, if set
 
     async def on_shutdown() -> None:
+        for task in menus:
+            task.cancel()
         if not await observe.wait_idle(settings.shutdown_timeout):
             log.warning("shutting down with %s updates still in flight", observe.in_flight)
+        await refresher.stop()
         await delivery.stop(grace=settings.shutdown_timeout)
         await store.close()
         log.info("database closed")
@@ -179,7 +170,8 @@ async def run(settings: Settings) -> None:
         if settings.webhook_mode:
             await _serve_webhook(runner, settings)
         else:
-            await bot.delete_webhook(drop_pending_updates=False)
+            await attempt("deleteWebhook", partial(bot.delete_webhook, drop_pending_updates=False))
+            await essential("getMe", bot.me)  # polling asks for it first thing, and can't do without
             if settings.server_port:
                 await runner.setup()
                 await web.TCPSite(runner, settings.web_server_host, settings.server_port).start()

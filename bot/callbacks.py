@@ -34,6 +34,14 @@ class TurnoverCb(CallbackData, prefix="t1"):
     period: str  # a Period key: "2024" or "2025-01..08"
 
 
+class ProductsCb(CallbackData, prefix="g1"):
+    """The top HS chapters: a year ("" for the latest with chapter data) and whose statistics
+    ("" for the first with data that year)."""
+
+    period: str = ""
+    reporter: str = ""
+
+
 class SectorCb(CallbackData, prefix="s1"):
     sector_id: str  # "" opens the list of sectors
 

@@ -13,9 +13,16 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.domain.limits import TELEGRAM_ID_LIMIT
 from bot.domain.models import Locale
 
-_TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
+_BASE_URL_RE = re.compile(r"^https?://[^\s/]+")
+_URL_EXAMPLES = {
+    "bot_api_url": "http://127.0.0.1:8081",
+    "webhook_base_url": "https://bot.example.org",
+    "comtrade_api_url": "https://comtradeapi.un.org",
+}
+_TOKEN_RE = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{1,100}")
 
 
 class SettingsError(Exception):
@@ -47,29 +54,25 @@ class Settings(BaseSettings):
     web_server_host: str = "0.0.0.0"  # noqa: S104 (a server in a container listens on all interfaces)
     web_server_port: int | None = Field(default=None, ge=1, le=65535)
     shutdown_timeout: float = Field(default=10.0, gt=0)
+    # Official statistics (`data fetch`): without a key, Comtrade's public preview endpoint.
+    comtrade_api_url: str = "https://comtradeapi.un.org"
+    comtrade_api_key: SecretStr | None = None
+    stats_refresh_hours: int = Field(default=0, ge=0)  # 0: fetch only when asked
 
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not _TOKEN_RE.match(value.get_secret_value()):
+        if value is not None and not _TOKEN_RE.fullmatch(value.get_secret_value()):
             raise ValueError("expected the form 123456:ABC-DEF… that @BotFather gives")
         return value
 
-    @field_validator("bot_api_url")
+    @field_validator("bot_api_url", "webhook_base_url", "comtrade_api_url")
     @classmethod
-    def _api_url(cls, value: str) -> str:
+    def _base_url(cls, value: str, info: ValidationInfo) -> str:
         value = value.strip().rstrip("/")
-        if value and not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError("expected an http(s) base URL such as http://127.0.0.1:8081, or empty")
-        return value
-
-    @field_validator("webhook_base_url")
-    @classmethod
-    def _webhook_url(cls, value: str) -> str:
-        value = value.strip().rstrip("/")
-        if value and not re.match(r"^https?://[^\s/]+", value):
+        if value and not _BASE_URL_RE.match(value):
             raise ValueError(
-                "expected the public https base URL Telegram will call, e.g. https://bot.example.org"
+                f"expected an http(s) base URL such as {_URL_EXAMPLES[info.field_name or '']}, or empty"
             )
         return value
 
@@ -110,6 +113,13 @@ class Settings(BaseSettings):
             if not all(re.fullmatch(r"-?\d+", part) for part in parts):
                 raise ValueError("expected comma-separated Telegram user ids, e.g. 123,456")
             return frozenset(int(part) for part in parts)
+        return value
+
+    @field_validator("admin_ids")
+    @classmethod
+    def _user_ids(cls, value: frozenset[int]) -> frozenset[int]:
+        if not all(0 < user_id < TELEGRAM_ID_LIMIT for user_id in value):
+            raise ValueError("a Telegram user id is a positive number below 2^52, e.g. 123,456")
         return value
 
     @field_validator("default_locale", mode="before")

@@ -4,10 +4,14 @@ logged at INFO."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
+import sys
+import threading
 from contextvars import ContextVar
+from types import TracebackType
 from typing import Any, Literal
 
 from pydantic import SecretStr
@@ -40,6 +44,8 @@ class RedactSecrets(logging.Filter):
         record.msg, record.args = self._redact(message), None
         if record.exc_text:
             record.exc_text = self._redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self._redact(record.stack_info)
         return True
 
 
@@ -95,6 +101,9 @@ class JsonFormatter(logging.Formatter):
 def configure_logging(
     level: str | int, token: SecretStr | None, log_format: Literal["text", "json"] = "text"
 ) -> None:
+    """One handler on the root logger, and everything Python would otherwise print to stderr
+    on its own (uncaught exceptions, also in threads; exceptions it can't raise; warnings)
+    routed through it, so that the token filter sees every line."""
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter() if log_format == "json" else KeyValueFormatter())
     secrets = [token.get_secret_value()] if token else []
@@ -106,3 +115,34 @@ def configure_logging(
     # aiogram's own "Update id=… is handled" comes after the update's context is gone; the
     # observe middleware writes that line itself, with the update and user ids.
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    sys.excepthook = log_uncaught
+    threading.excepthook = lambda args: log_uncaught(args.exc_type, args.exc_value, args.exc_traceback)
+    sys.unraisablehook = _log_unraisable
+    logging.captureWarnings(True)
+
+
+_crash_log = logging.getLogger("bot.crash")
+
+
+def log_uncaught(
+    exc_type: type[BaseException], exc: BaseException | None, traceback: TracebackType | None
+) -> None:
+    """``sys.excepthook``: the traceback as one log line, through the filters."""
+    if issubclass(exc_type, KeyboardInterrupt):
+        return
+    _crash_log.critical("stopped by an unexpected error: %s", exc_type.__name__, exc_info=exc)
+
+
+def _log_unraisable(unraisable: Any) -> None:
+    _crash_log.error(
+        "an error Python could not raise: %s", unraisable.err_msg or "", exc_info=unraisable.exc_value
+    )
+
+
+def log_loop_exception(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """asyncio's exception handler ("Task exception was never retrieved" and the like)."""
+    exc = context.get("exception")
+    message = context.get("message") or "an error in the event loop"
+    logging.getLogger("asyncio").error(
+        "%s", message, exc_info=exc if isinstance(exc, BaseException) else None
+    )

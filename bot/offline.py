@@ -1,8 +1,6 @@
 """The bot without Telegram: a session that records every API call and a client that talks
-to the real Dispatcher as a user would.
-
-``python -m bot chat`` and the tests both use it, so what a developer tries in the terminal is
-exactly what the tests check.
+to the real Dispatcher as a user would. ``python -m bot chat`` and the tests both use it, so
+what a developer tries in the terminal is exactly what the tests check.
 """
 
 from __future__ import annotations

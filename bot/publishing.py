@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.domain.models import ALL_SECTORS, FACT_TEXT_LIMIT, Sector, sector_argument, utf16_length
+from bot.domain.limits import FACT_TEXT_LIMIT, utf16_length
+from bot.domain.models import ALL_SECTORS, Sector, sector_argument
 from bot.store import Store
 from bot.store.facts import Published
 from bot.views.admin import render_progress

@@ -7,19 +7,30 @@ Knows nothing of aiogram's Dispatcher or of SQL; sending is bot/handlers/telegra
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import TypeVar
 
 from bot.deeplinks import DeepLink, LinkKind
-from bot.domain.models import ALL_SECTORS, Flow
+from bot.domain.models import ALL_SECTORS, Flow, Reporter
+from bot.domain.products import Direction, ProductsReport, top_chapters
 from bot.domain.trade import headline_period, parse_period, resolve_period
 from bot.search.model import Intent, Target, TargetKind
 from bot.store import Store
 from bot.views.chart import TurnoverChart, turnover_chart
 from bot.views.common import Rendered
+from bot.views.products import render_no_products, render_products, render_unknown_products_period
 from bot.views.search import focus_flows, render_topic_card, target_label
 from bot.views.sectors import render_sector_card, render_sector_list, render_unknown_sector
-from bot.views.sources import PAGE_SIZE, render_sources
+from bot.views.sources import PAGE_SIZE, page_count, render_sources
 from bot.views.turnover import render_no_data, render_turnover, render_unknown_period
+
+T = TypeVar("T")
+
+
+async def cached(store: Store, key: tuple[Hashable, ...], render: Callable[[], Awaitable[T]]) -> T:
+    """``render()`` once per data version and ``key`` (which names the screen, its arguments and
+    the locale whenever the result has text in it); later calls are served from memory."""
+    return await store.screens.get((await store.version.current(), *key), render)
 
 
 async def turnover_screen(
@@ -27,53 +38,73 @@ async def turnover_screen(
 ) -> Rendered:
     """The latest period by default; ``query`` is what the reader typed after /turnover;
     ``focus`` the flows a question asked about, shown first."""
-    coverage = await store.trade.coverage()
+    coverage = await cached(store, ("coverage",), store.trade.coverage)
     headline = headline_period(coverage)
     if headline is None:
         return render_no_data()
     periods = tuple(sorted(coverage, reverse=True))  # newest first, as the buttons show them
-    if not query:
-        return render_turnover(await store.trade.report(headline, locale, periods), locale, focus)
-    try:
-        requested = parse_period(query)
-    except ValueError:
-        return render_unknown_period(query, periods, locale, parsed=False)
-    found = resolve_period(requested, coverage)
-    if found is None:
-        return render_unknown_period(query, periods, locale, parsed=True)
-    return render_turnover(await store.trade.report(found, locale, periods), locale, focus)
+    shown = headline
+    if query:
+        try:
+            requested = parse_period(query)
+        except ValueError:
+            return render_unknown_period(query, periods, locale, parsed=False)
+        found = resolve_period(requested, coverage)
+        if found is None:
+            return render_unknown_period(query, periods, locale, parsed=True)
+        shown = found
+
+    async def render() -> Rendered:
+        return render_turnover(await store.trade.report(shown, locale, periods), locale, focus)
+
+    return await cached(store, ("turnover", shown, tuple(focus), locale), render)
 
 
 async def sectors_screen(store: Store, locale: str) -> Rendered:
-    return render_sector_list(await store.sectors.all(locale))
+    async def render() -> Rendered:
+        return render_sector_list(await store.sectors.all(locale))
+
+    return await cached(store, ("sectors", locale), render)
 
 
 async def sector_screen(store: Store, locale: str, sector_id: str, chat_id: int | None = None) -> Rendered:
     """The sector card; with ``chat_id`` its subscribe button shows that chat's state."""
-    card = await store.sectors.card(sector_id, locale)
-    if card is None:
-        return render_unknown_sector(sector_id, await store.sectors.all(locale))
     subscribed = chat_id is not None and sector_id in await store.subscriptions.sectors_of(chat_id)
-    return render_sector_card(card, locale, subscribed=subscribed)
+
+    async def render() -> Rendered:
+        card = await store.sectors.card(sector_id, locale)
+        if card is None:
+            return render_unknown_sector(sector_id, await store.sectors.all(locale))
+        return render_sector_card(card, locale, subscribed=subscribed)
+
+    return await cached(store, ("sector", sector_id[:64], subscribed, locale), render)
 
 
 async def sources_screen(store: Store, locale: str, page: int = 0, source_id: str | None = None) -> Rendered:
     """Page ``page`` of the sources, or the page listing ``source_id``."""
-    sources = await store.sources.all()
+    sources = await cached(store, ("sources",), store.sources.all)
     if source_id is not None:
         ids = [source.id for source in sources]
         page = ids.index(source_id) // PAGE_SIZE if source_id in ids else 0
-    return render_sources(sources, page, locale)
+    shown = max(0, min(page, page_count(len(sources)) - 1))
+
+    async def render() -> Rendered:
+        return render_sources(sources, shown, locale)
+
+    return await cached(store, ("sources", shown, locale), render)
 
 
 async def topic_screen(store: Store, locale: str, topic_id: str) -> Rendered | None:
-    topic = await store.topics.get(topic_id, locale)
-    if topic is None:
-        return None
-    sector = await store.sectors.get(topic.sector_id, locale)
-    if sector is None:
-        return None
-    return render_topic_card(topic, sector, await store.sources.by_ids(topic.source_ids), locale)
+    async def render() -> Rendered | None:
+        topic = await store.topics.get(topic_id, locale)
+        if topic is None:
+            return None
+        sector = await store.sectors.get(topic.sector_id, locale)
+        if sector is None:
+            return None
+        return render_topic_card(topic, sector, await store.sources.by_ids(topic.source_ids), locale)
+
+    return await cached(store, ("topic", topic_id[:64], locale), render)
 
 
 async def target_screen(
@@ -121,13 +152,61 @@ async def target_labels(store: Store, locale: str, targets: Sequence[Target]) ->
 
 async def chart_screen(store: Store, locale: str) -> TurnoverChart | None:
     """Every figure of every period, drawn as one chart; None when no data is loaded."""
-    figures = [
-        figure
-        for period in await store.trade.periods()
-        for figure in await store.trade.figures(period, locale)
-    ]
-    source_ids = tuple(dict.fromkeys(sid for figure in figures for sid in figure.source_ids))
-    return turnover_chart(figures, await store.sources.by_ids(source_ids), locale)
+
+    async def model() -> TurnoverChart | None:
+        figures = [
+            figure
+            for period in await store.trade.periods()
+            for figure in await store.trade.figures(period, locale)
+        ]
+        source_ids = tuple(dict.fromkeys(sid for figure in figures for sid in figure.source_ids))
+        return turnover_chart(figures, await store.sources.by_ids(source_ids), locale)
+
+    return await cached(store, ("chart", locale), model)
+
+
+async def products_screen(
+    store: Store, locale: str, query: str | None = None, reporter: str | None = None
+) -> Rendered:
+    """The top HS chapters of a year (``query``; the latest with chapter data by default), in
+    ``reporter``'s statistics (the first with data that year by default)."""
+    available = tuple(await cached(store, ("products-periods",), store.official.chapter_periods))
+    if not available:
+        return render_no_products()
+    years = tuple(dict.fromkeys(period for period, _r in available))
+    period = years[0]
+    if query:
+        try:
+            requested = parse_period(query)
+        except ValueError:
+            requested = None
+        if requested is None or requested not in years:
+            return render_unknown_products_period(query, years)
+        period = requested
+    reporters = sorted((r for p, r in available if p == period), key=lambda r: r is not Reporter.BELARUS)
+    shown = next((r for r in reporters if r.value == reporter), reporters[0])
+
+    async def render() -> Rendered:
+        chapters = await store.official.stored_chapters(period, shown)
+        directions = []
+        for flow in (Flow.EXPORT_BY_TO_KZ, Flow.EXPORT_KZ_TO_BY):
+            of_flow = [c for c in chapters if c.flow is flow]
+            if not of_flow:
+                continue
+            total, top = top_chapters({c.chapter: c.value_usd for c in of_flow})
+            directions.append(Direction(flow, of_flow[0].mirror, total, top, len(of_flow)))
+        source_ids = tuple(dict.fromkeys(c.source_id for c in chapters))
+        report = ProductsReport(
+            period=period,
+            reporter=shown,
+            directions=tuple(directions),
+            names=await store.official.chapter_names(locale),
+            sources=await store.sources.by_ids(source_ids),
+            available=available,
+        )
+        return render_products(report, locale)
+
+    return await cached(store, ("products", period, shown, locale), render)
 
 
 async def deep_link_screen(link: DeepLink, store: Store, locale: str, chat_id: int) -> Rendered:

@@ -135,9 +135,12 @@ class ApiError(Exception):
         *,
         parameters: Mapping[str, Json] | None = None,
         fault: str | None = None,
+        raw: tuple[str, str] | None = None,
     ) -> None:
-        """``fault``: the counter (in :attr:`SendCounters.faults`) an injected failure counts in."""
+        """``fault``: the counter (in :attr:`SendCounters.faults`) an injected failure counts in;
+        ``raw``: (body, content type) to answer with instead of Telegram's JSON."""
         super().__init__(description)
+        self.raw = raw
         self.status = status
         self.description = description
         self.parameters = dict(parameters or {})
@@ -544,6 +547,15 @@ class BotApiStandin:
             ApiError(status, description, retry_after, fault="fail_next")
         )
 
+    def fail_next_raw(self, method: str, status: int, body: str, content_type: str = "text/html") -> None:
+        """Like :meth:`fail_next`, but the answer is ``body`` as it is: an HTML error page, garbled
+        JSON. ``{path}`` in ``body`` becomes the request's path, token and all, as some error
+        pages echo it."""
+        failure = ApiError(
+            status, f"a raw {content_type} answer", fault="fail_next", raw=(body, content_type)
+        )
+        self._failures.setdefault(method.lower(), []).append(failure)
+
     async def wait_until(
         self,
         condition: Callable[[], bool],
@@ -714,6 +726,7 @@ class BotApiStandin:
                 await asyncio.sleep(self.latency)
         fault: str | None = None
         delay = 0.0
+        raw: tuple[str, str] | None = None
         try:
             if self.expected_token is not None and token != self.expected_token:
                 raise ApiError(401, "Unauthorized")
@@ -732,7 +745,7 @@ class BotApiStandin:
                 result = await self._get_updates(params) if polling else self._dispatch(method, params, files)
                 call.status, call.response = 200, {"ok": True, "result": result}
         except ApiError as exc:
-            call.status, call.response = exc.status, exc.body()
+            call.status, call.response, raw = exc.status, exc.body(), exc.raw
             if limited:
                 if exc.status == 429:
                     self.counters.too_many_requests += 1
@@ -764,6 +777,11 @@ class BotApiStandin:
             return web.Response(status=500)  # to a closed connection: nobody reads it
         if fault == "bad_gateway_html":
             return web.Response(status=502, text=_BAD_GATEWAY_HTML, content_type="text/html")
+        if raw is not None:
+            body, content_type = raw
+            return web.Response(
+                status=call.status, text=body.replace("{path}", request.path), content_type=content_type
+            )
         return web.json_response(call.response, status=call.status)
 
     def _check_limits(self, params: dict[str, Json]) -> None:

@@ -15,11 +15,21 @@ from tests.conftest import REPO
 SECRET = "123456:VERY-secret-value"
 
 
+# `python -m bot run`, telling on stdout whether aiogram was imported before it stopped.
+_RUN = (
+    "import sys\n"
+    "from bot.__main__ import main\n"
+    "code = main(['run'])\n"
+    "print('aiogram imported' if 'aiogram' in sys.modules else 'aiogram not imported')\n"
+    "sys.exit(code)\n"
+)
+
+
 def run_bot(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "ADMIN_", "DEFAULT_"))}
     clean.update({"DATABASE_PATH": str(tmp_path / "s.sqlite3"), **env})
     return subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
+        [sys.executable, "-c", _RUN],
         cwd=tmp_path,  # no .env there
         env={**clean, "PYTHONPATH": str(REPO)},
         capture_output=True,
@@ -35,6 +45,7 @@ def test_missing_token(tmp_path: Path) -> None:
     assert done.stderr.strip().splitlines() == [
         "error: BOT_TOKEN is not set: put the token from @BotFather in the environment or .env"
     ]
+    assert done.stdout.strip() == "aiogram not imported"  # fails fast, before the heavy import
 
 
 @pytest.mark.parametrize(
@@ -54,6 +65,7 @@ def test_malformed_setting_is_named_in_one_line_without_its_value(
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: invalid setting {name}:"), done.stderr
     assert "secret" not in done.stderr.lower()
+    assert done.stdout.strip() == "aiogram not imported"
 
 
 def test_admin_ids_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -76,7 +88,18 @@ def test_a_copy_of_env_example_is_a_valid_configuration(
 ) -> None:
     for name in list(os.environ):
         if name.startswith(
-            ("BOT_", "WEBHOOK_", "WEB_SERVER_", "ADMIN_", "DEFAULT_", "FLOOD_", "LOG_", "DELIVERY_")
+            (
+                "BOT_",
+                "WEBHOOK_",
+                "WEB_SERVER_",
+                "ADMIN_",
+                "DEFAULT_",
+                "FLOOD_",
+                "LOG_",
+                "DELIVERY_",
+                "COMTRADE_",
+                "STATS_",
+            )
         ):
             monkeypatch.delenv(name)
     env_file = tmp_path / ".env"
@@ -86,5 +109,34 @@ def test_a_copy_of_env_example_is_a_valid_configuration(
     assert not settings.webhook_mode
     assert settings.server_port is None
     assert settings.delivery_rate_limit == 25
+    assert settings.comtrade_api_url == "https://comtradeapi.un.org"
+    assert settings.comtrade_api_key is None  # empty: the preview endpoint
+    assert settings.stats_refresh_hours == 0
     with pytest.raises(SettingsError, match="BOT_TOKEN is not set"):
         settings.require_token()
+
+
+def test_comtrade_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMTRADE_API_URL", "http://127.0.0.1:8090/")
+    monkeypatch.setenv("COMTRADE_API_KEY", "comtrade-VERY-secret")
+    monkeypatch.setenv("STATS_REFRESH_HOURS", "24")
+    settings = load_settings(_env_file=None)
+    assert settings.comtrade_api_url == "http://127.0.0.1:8090"
+    assert settings.comtrade_api_key is not None
+    assert settings.comtrade_api_key.get_secret_value() == "comtrade-VERY-secret"
+    assert settings.stats_refresh_hours == 24
+    assert "VERY-secret" not in repr(settings) and "VERY-secret" not in str(settings.model_dump())
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("COMTRADE_API_URL", "comtradeapi.un.org"),
+        ("STATS_REFRESH_HOURS", "-1"),
+        ("STATS_REFRESH_HOURS", "daily"),
+    ],
+)
+def test_malformed_comtrade_setting_is_named(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=f"^invalid setting {name}:"):
+        load_settings(_env_file=None)

@@ -117,8 +117,8 @@ async def test_publishing_is_for_admins_only(
     await make_client("en", user_id=3006).send("/subscribe all")
     intruder = make_client("en", user_id=3007)
     reply = (await intruder.send("/publish all Free money!")).last
-    assert reply.text == "Sorry, only the bot's editors can do this."
-    assert (await intruder.send("/stats")).last.text == "Sorry, only the bot's editors can do this."
+    assert reply.text == "Sorry, only the bot’s editors can do this."
+    assert (await intruder.send("/stats")).last.text == "Sorry, only the bot’s editors can do this."
     forged = await intruder.press("p1:ok:")
     assert forged.of("answerCallbackQuery")[0].method.show_alert
     assert sum((await store.outbox.counts()).values()) == 0

@@ -52,7 +52,7 @@ async def test_2018_shows_both_mirror_statistics_and_a_computed_balance(
     assert "$896M" in text  # Belarusian statistics
     assert "over $700M" in text  # Kazakh statistics, "just over"
     assert "$783.7M" in text and "$112.3M" in text
-    assert "$671.4M in Belarus's favour" in text  # 783.7 − 112.3
+    assert "$671.4M in Belarus’s favour" in text  # 783.7 − 112.3
     assert "calculated from the two export figures" in text
     assert "mirror statistics" in text
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
@@ -66,6 +67,6 @@ class RetryPolicy:
 
 def describe(error: BaseException) -> str:
     """A short reason for /stats, never a traceback and never a URL with the token."""
-    if isinstance(error, TelegramAPIError):
+    if isinstance(error, TelegramAPIError | ClientDecodeError):  # the decode error: not its content
         return f"{type(error).__name__}: {error.message}"[:200]
     return type(error).__name__

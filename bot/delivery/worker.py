@@ -3,6 +3,11 @@
 One message is in flight at a time, and a row becomes 'sent' only after Telegram confirmed
 it, so a crash can repeat at most that one message; every other row is either confirmed or
 still pending, and the next start resumes the pending ones.
+
+When the store can't write (a full disk, a read-only or locked file), a message Telegram has
+taken is remembered as sent here, and nothing more is sent until the store has written it
+down: the worker pauses, longer each time, with one ERROR line per pause. So an unwritable
+store costs no duplicates while the process lives, and at most that one message if it dies.
 """
 
 from __future__ import annotations
@@ -10,12 +15,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiogram import Bot
-from aiogram.exceptions import AiogramError, TelegramAPIError, TelegramMigrateToChat, TelegramRetryAfter
+from aiogram.exceptions import AiogramError, TelegramMigrateToChat, TelegramRetryAfter
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiolimiter import AsyncLimiter
@@ -25,6 +31,7 @@ from bot.delivery.policy import Outcome, RetryPolicy, classify, describe
 from bot.domain.models import ALL_SECTORS, Delivery, DeliveryState
 from bot.store import Store
 from bot.views.admin import render_progress
+from bot.views.alerts import alert_markup
 from bot.views.facts import render_fact
 
 log = logging.getLogger(__name__)
@@ -61,7 +68,11 @@ class DeliveryWorker:
         progress_interval: float = 2.0,
         request_timeout: int = 15,
         clock: Callable[[], float] = time.time,
+        pause: float = 1.0,
+        max_pause: float = 60.0,
     ) -> None:
+        """``pause``: the first wait after a failed pass (the store refusing a write), doubled
+        after each further failure up to ``max_pause``."""
         self.bot = bot
         self.store = store
         self.i18n = i18n
@@ -86,6 +97,11 @@ class DeliveryWorker:
         self._rendered: dict[tuple[int, str], tuple[str, InlineKeyboardMarkup | None] | None] = {}
         self._wakeup = asyncio.Event()
         self._stopping = False
+        self._stop_requested = asyncio.Event()
+        self.pause, self.max_pause = pause, max_pause
+        self._failed_passes = 0
+        # Delivery id → message id: Telegram took the message, the store has not recorded it yet.
+        self._unrecorded: dict[int, int] = {}
         self._task: asyncio.Task[None] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -98,6 +114,7 @@ class DeliveryWorker:
         """Finish the message in flight, then stop; pending rows stay for the next start."""
         self._stopping = True
         self._wakeup.set()
+        self._stop_requested.set()
         if self._task is not None:
             try:
                 await asyncio.wait_for(self._task, grace)
@@ -113,13 +130,46 @@ class DeliveryWorker:
         log.info("delivery worker started")
         while not self._stopping:
             try:
-                worked = await self.drain_once()
-            except Exception:
-                log.exception("delivery batch failed; retrying shortly")
-                worked = False
-            if not worked and not self._stopping:
-                await self._idle()
+                if not await self.drain_once() and not self._stopping:
+                    await self._idle()
+            except Exception as error:
+                await self._pause_after(error)
+                continue
+            if self._failed_passes:
+                log.info("deliveries resume after %s failed passes", self._failed_passes)
+                self._failed_passes = 0
+        if self._unrecorded:
+            try:
+                await self._record_sent()
+            except Exception as error:
+                log.error(
+                    "%s message(s) sent but not recorded (%s): the next start sends them again",
+                    len(self._unrecorded),
+                    _reason(error),
+                )
         log.info("delivery worker stopped")
+
+    async def _pause_after(self, error: Exception) -> None:
+        """One ERROR line (the first of a series with its traceback), then a wait that doubles
+        with each failure in a row; a stop ends it."""
+        self._failed_passes += 1
+        wait = min(self.max_pause, self.pause * 2.0 ** (self._failed_passes - 1))
+        unrecorded = f"; {len(self._unrecorded)} sent, not yet recorded" if self._unrecorded else ""
+        log.error(
+            "deliveries paused for %.0f s: %s%s",
+            wait,
+            _reason(error),
+            unrecorded,
+            exc_info=error if self._failed_passes == 1 else None,
+        )
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop_requested.wait(), timeout=wait)
+
+    async def _record_sent(self) -> None:
+        """Write down what Telegram took while the store refused; raises while it still does."""
+        for delivery_id, message_id in list(self._unrecorded.items()):
+            await self.store.outbox.mark_sent(delivery_id, message_id)
+            del self._unrecorded[delivery_id]
 
     async def _idle(self) -> None:
         next_at = await self.store.outbox.next_attempt_at()
@@ -131,7 +181,11 @@ class DeliveryWorker:
     # -- one pass ----------------------------------------------------------------------------
 
     async def drain_once(self) -> bool:
-        """Send every row due now (one batch); returns whether there was anything to do."""
+        """Send every row due now (one batch); returns whether there was anything to do.
+
+        Raises when the store fails; a message already sent is then kept in memory, and the
+        next pass records it before it sends anything."""
+        await self._record_sent()
         rows = await self.store.outbox.due(self.batch_size, now=self.clock())
         touched: set[int] = set()
         changed_chats: set[int] = set()  # blocked or moved in this batch: their other rows changed too
@@ -175,8 +229,12 @@ class DeliveryWorker:
                 # (an HTML 502 page from a proxy fails to decode): classify() sorts them out.
                 return await self._handle_failure(row, error)
         self._last_to_chat[row.chat_id] = self.clock()
-        await self.store.outbox.mark_sent(row.id, message.message_id)
         self.stats.sent += 1
+        try:
+            await self.store.outbox.mark_sent(row.id, message.message_id)
+        except Exception:
+            self._unrecorded[row.id] = message.message_id  # sent: never again, whatever the store says
+            raise
         if len(self._last_to_chat) > 10_000:
             horizon = self.clock() - self.per_chat_interval
             self._last_to_chat = {k: v for k, v in self._last_to_chat.items() if v > horizon}
@@ -196,6 +254,10 @@ class DeliveryWorker:
         content = await self.store.facts.content(row.fact_id, row.locale)
         if content is None:
             return None
+        if content.kind == "alert":  # generated from new data: sent as rendered when queued
+            return content.text, alert_markup(
+                await self.store.alerts.buttons(row.fact_id, content.text_locale)
+            )
         sector = (
             None
             if content.sector_id == ALL_SECTORS
@@ -267,9 +329,16 @@ class DeliveryWorker:
                 try:
                     async with self.limiter:
                         await self.bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id)
-                except TelegramAPIError as error:
+                except (AiogramError, TimeoutError, OSError) as error:
                     log.info("could not update the progress of fact %s: %s", fact_id, describe(error))
             if finished:
                 self._progress_shown.pop(fact_id, None)
             else:
                 self._progress_shown[fact_id] = (self.clock(), text)
+
+
+def _reason(error: BaseException) -> str:
+    """``disk I/O error``, ``database is locked``: what an ERROR line says went wrong."""
+    if isinstance(error, sqlite3.Error):
+        return f"the store refuses ({error})"
+    return describe(error) if isinstance(error, AiogramError) else f"{type(error).__name__}: {error}"[:200]

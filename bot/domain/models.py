@@ -106,6 +106,7 @@ class Source:
     date: str | None  # "YYYY-MM-DD", "YYYY-MM" or "YYYY"; None when the source gives none
     url: str | None
     language: str | None
+    reporter: Reporter | None = None  # set for official statistics: whose report (date: retrieved)
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,10 @@ class TradeFigure:
     favours: Reporter | None
     note: str | None  # in the reader's locale
     source_ids: tuple[str, ...]
+    # Official statistics: ``mirror`` measured as the reporter's imports (its view of the
+    # partner's exports); ``computed`` summed by us (turnover = exports + imports, or months).
+    mirror: bool = False
+    computed: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,7 +165,7 @@ class SectorCard:
 
 
 ALL_SECTORS = "*"  # a subscription or a fact that concerns every sector
-FACT_TEXT_LIMIT = 3500  # UTF-16 units of a fact's text: room for its heading within Telegram's 4,096
+FIGURES = "figures"  # the subscription to alerts on new or revised trade figures (not a sector)
 _ALL_WORDS = frozenset({"all", "*"})
 
 
@@ -171,11 +176,6 @@ def sector_argument(word: str, known: Collection[str]) -> str | None:
     if cleaned in _ALL_WORDS:
         return ALL_SECTORS
     return cleaned if cleaned in known else None
-
-
-def utf16_length(text: str) -> int:
-    """The length Telegram counts: UTF-16 code units (an emoji outside the BMP is two)."""
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 @dataclass(frozen=True)

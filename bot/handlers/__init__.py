@@ -16,6 +16,7 @@ from bot.handlers import (
     fallback,
     inline,
     language,
+    products,
     search,
     sectors,
     sources,
@@ -37,6 +38,7 @@ def routers() -> list[Router]:
         language.create_router(),
         subscriptions.create_router(),
         inline.create_router(),
+        products.create_router(),
         search.create_router(),  # free text: after every command
         fallback.create_router(),  # must stay last: unknown commands and callbacks
     ]

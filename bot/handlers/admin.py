@@ -19,6 +19,7 @@ from bot.domain.models import ALL_SECTORS
 from bot.handlers import telegram
 from bot.store import Store
 from bot.views.admin import (
+    render_already_published,
     render_ask_text,
     render_cancelled,
     render_choose_sector,
@@ -38,6 +39,9 @@ class IsAdmin(BaseFilter):
         self, event: TelegramObject, settings: Settings, event_from_user: User | None = None
     ) -> bool:
         return event_from_user is not None and event_from_user.id in settings.admin_ids
+
+
+_PUBLISHED_FROM = "published_from"  # FSM data: the confirmation message that published
 
 
 class Publishing(StatesGroup):
@@ -174,14 +178,25 @@ async def confirm(
     delivery: DeliveryWorker | None = None,
 ) -> None:
     data = await state.get_data()
-    await state.clear()
-    await callback.answer()
-    if "text" not in data or not isinstance(callback.message, Message):
+    preview = callback.message
+    if "text" not in data or not isinstance(preview, Message):
+        if preview is not None and data.get(_PUBLISHED_FROM) == preview.message_id:
+            # A double tap (both taps saw the confirm state) or the button pressed again.
+            await callback.answer(render_already_published().text)
+            return
+        if "text" in data:  # the preview can't be edited any more: drop the flow
+            await state.clear()
+        await callback.answer()
         await telegram.edit(callback, render_cancelled())
         return
+    # Cleared before the first await that could let a second tap in, and noted: which
+    # confirmation published.
+    await state.set_state(None)
+    await state.set_data({_PUBLISHED_FROM: preview.message_id})
+    await callback.answer()
     await telegram.edit_markup(callback, None)
     await _publish(
-        callback.message,
+        preview,
         store,
         delivery,
         sector_id=str(data["sector_id"]),
@@ -239,9 +254,8 @@ def create_router() -> Router:
     router.callback_query.register(
         choose_sector, admin, Publishing.sector, PublishCb.filter(F.action == PublishAction.SECTOR)
     )
-    router.callback_query.register(
-        confirm, admin, Publishing.confirm, PublishCb.filter(F.action == PublishAction.CONFIRM)
-    )
+    # In any state: a second tap on "✅ Publish" finds the state cleared by the first.
+    router.callback_query.register(confirm, admin, PublishCb.filter(F.action == PublishAction.CONFIRM))
     # Everyone else: a polite refusal, nothing stored or sent, and a line in the log.
     router.message.register(refuse, Command("publish", "stats"))
     router.callback_query.register(refuse_button, PublishCb.filter(), ~admin)

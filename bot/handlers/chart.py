@@ -1,132 +1,49 @@
-"""/chart and the "📈 Chart" button: the turnover chart as a photo.
+"""/chart and the "📈 Chart" button under /turnover: the turnover chart as a photo.
 
-The first send renders the PNG in a worker thread (the bot keeps answering meanwhile) and
-uploads it; the file_id Telegram returns is kept by (chart, locale, data version), so later
-sends of the same picture cost neither a render nor an upload. New data is a new version.
+Where the photo goes comes from aiogram's event context (``event_chat``, and
+``event_thread_id`` in a forum topic); :class:`~bot.handlers.chart_sender.ChartSender` does
+the rest.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from dataclasses import dataclass
-
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
-from aiogram.utils.chat_action import ChatActionSender
+from aiogram.types import CallbackQuery, Chat, Message, User
 
-from bot import screens
 from bot.callbacks import ChartCb
+from bot.handlers.chart_sender import ChartSender
 from bot.store import Store
-from bot.views import chart as chart_view
-from bot.views.common import Rendered
-
-log = logging.getLogger(__name__)
-
-
-def _stale_file_id(error: TelegramBadRequest) -> bool:
-    """Telegram no longer accepts a stored file_id (another bot token, a file gone)."""
-    text = error.message.lower()
-    return "file" in text or "identifier" in text
-
-
-@dataclass(frozen=True)
-class _Target:
-    """Where the photo goes, with its caption and buttons."""
-
-    bot: Bot
-    chat_id: int
-    thread_id: int | None
-    caption: Rendered
-
-    async def send(self, photo: BufferedInputFile | str) -> Message:
-        return await self.bot.send_photo(
-            self.chat_id,
-            photo,
-            caption=self.caption.text,
-            reply_markup=self.caption.markup,
-            message_thread_id=self.thread_id,
-        )
-
-
-class ChartSender:
-    """Sends charts, rendering each (locale, data version) once even when asked for at once.
-
-    A cached send takes no lock. A render takes the lock of its (locale, version), so a second
-    request for the same picture waits and then reuses the upload; and one render runs at a
-    time: it is CPU-bound, and renders queued a few hundred milliseconds apart are kinder to the
-    event loop's thread than several fighting over the GIL.
-    """
-
-    def __init__(self) -> None:
-        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
-        self._render_slot = asyncio.Semaphore(1)
-
-    def _lock(self, locale: str, version: str) -> asyncio.Lock:
-        # Locks of older data versions are never asked for again.
-        for key in [k for k, lock in self._locks.items() if k[1] != version and not lock.locked()]:
-            del self._locks[key]
-        return self._locks.setdefault((locale, version), asyncio.Lock())
-
-    async def send(
-        self, bot: Bot, chat_id: int, store: Store, locale: str, thread_id: int | None = None
-    ) -> None:
-        version = await store.data_fingerprint()
-        chart = await screens.chart_screen(store, locale) if version else None
-        if chart is None or version is None:
-            screen = chart_view.render_no_chart()
-            await bot.send_message(chat_id, screen.text, message_thread_id=thread_id)
-            return
-        caption = chart_view.render_chart_caption(chart)
-        target = _Target(bot, chat_id, thread_id, caption)
-        if await self._send_cached(target, store, locale, version):
-            return
-        async with self._lock(locale, version):
-            # Another request may have uploaded the picture while this one waited.
-            if await self._send_cached(target, store, locale, version):
-                return
-            async with ChatActionSender.upload_photo(chat_id=chat_id, bot=bot, message_thread_id=thread_id):
-                async with self._render_slot:
-                    png = await asyncio.to_thread(chart_view.render_png, chart)
-                sent = await target.send(BufferedInputFile(png, filename=f"bk-trade-{locale}.png"))
-            if sent.photo:
-                # The largest size: what Telegram shows when the photo is opened.
-                await store.charts.remember(chart_view.CHART_ID, locale, version, sent.photo[-1].file_id)
-
-    async def _send_cached(self, target: _Target, store: Store, locale: str, version: str) -> bool:
-        """Send the stored file_id; False if there is none or Telegram no longer takes it."""
-        file_id = await store.charts.file_id(chart_view.CHART_ID, locale, version)
-        if file_id is None:
-            return False
-        try:
-            await target.send(file_id)
-        except TelegramBadRequest as error:
-            if not _stale_file_id(error):
-                raise
-            log.warning("stored chart file_id refused (%s): rendering anew", error.message)
-            await store.charts.forget(chart_view.CHART_ID, locale, version)
-            return False
-        return True
-
-    async def on_command(self, message: Message, bot: Bot, store: Store, locale: str) -> None:
-        thread_id = message.message_thread_id if message.is_topic_message else None
-        await self.send(bot, message.chat.id, store, locale, thread_id)
-
-    async def on_button(self, callback: CallbackQuery, bot: Bot, store: Store, locale: str) -> None:
-        await callback.answer()
-        message = callback.message
-        chat_id = message.chat.id if message is not None else callback.from_user.id
-        thread_id = (
-            message.message_thread_id if isinstance(message, Message) and message.is_topic_message else None
-        )
-        await self.send(bot, chat_id, store, locale, thread_id)
 
 
 def create_router() -> Router:
     router = Router(name=__name__)
     sender = ChartSender()
-    router.message.register(sender.on_command, Command("chart"))
-    router.callback_query.register(sender.on_button, ChartCb.filter())
+
+    @router.message(Command("chart"))
+    async def chart_command(
+        message: Message,
+        bot: Bot,
+        store: Store,
+        locale: str,
+        event_chat: Chat,
+        event_thread_id: int | None = None,
+    ) -> None:
+        await sender.send(bot, event_chat.id, store, locale, event_thread_id)
+
+    @router.callback_query(ChartCb.filter())
+    async def chart_button(
+        callback: CallbackQuery,
+        bot: Bot,
+        store: Store,
+        locale: str,
+        event_from_user: User,
+        event_chat: Chat | None = None,
+        event_thread_id: int | None = None,
+    ) -> None:
+        await callback.answer()
+        # No chat only under a message sent in inline mode: the reader's own chat with the bot.
+        chat_id = event_chat.id if event_chat else event_from_user.id
+        await sender.send(bot, chat_id, store, locale, event_thread_id)
+
     return router

@@ -8,7 +8,7 @@ from aiogram.types import CallbackQuery, Chat, Message
 
 from bot import screens
 from bot.callbacks import ManageSubscriptionsCb, SubscribeCb
-from bot.domain.models import ALL_SECTORS, Sector, sector_argument
+from bot.domain.models import ALL_SECTORS, FIGURES, Sector, sector_argument
 from bot.handlers import telegram
 from bot.store import Store
 from bot.views.common import Rendered
@@ -19,6 +19,7 @@ from bot.views.subscriptions import (
     render_toggles,
     render_unknown_sector_argument,
     render_unsubscribed,
+    subscription_label,
     toggle_keyboard,
 )
 
@@ -27,7 +28,7 @@ async def _sector_or_explain(
     message: Message, argument: str, store: Store, sectors: tuple[Sector, ...]
 ) -> str | None:
     """The sector id the reader typed (``'*'`` for all); otherwise say which ones exist."""
-    sector_id = sector_argument(argument, {s.id for s in sectors})
+    sector_id = sector_argument(argument, {s.id for s in sectors} | {FIGURES})
     if sector_id is None:
         followed = await store.subscriptions.sectors_of(message.chat.id)
         await telegram.answer(message, render_unknown_sector_argument(argument, sectors, followed))
@@ -79,7 +80,7 @@ async def toggle(
     sectors = await store.sectors.all(locale)
     sector_id = callback_data.sector_id
     chat_id = telegram.chat_id_of(event_chat, callback.from_user)
-    if sector_id != ALL_SECTORS and sector_id not in {s.id for s in sectors}:
+    if sector_id not in {ALL_SECTORS, FIGURES} and sector_id not in {s.id for s in sectors}:
         await callback.answer()
         await telegram.edit(callback, render_toggles(sectors, await store.subscriptions.sectors_of(chat_id)))
         return
@@ -91,7 +92,7 @@ async def toggle(
     else:
         await store.subscriptions.unsubscribe(chat_id, [sector_id])
         now_on = False
-    name = next((f"{s.emoji} {s.name}" for s in sectors if s.id == sector_id), None)
+    name = subscription_label(sectors, sector_id)
     await callback.answer(render_subscribed_alert(now_on, name))
     if callback_data.card:
         await telegram.edit(callback, await screens.sector_screen(store, locale, sector_id, chat_id))

@@ -1,5 +1,12 @@
+from bot.middlewares.forged import ForgedUpdateMiddleware
 from bot.middlewares.locale import LocaleMiddleware, locale_from_language_code
 from bot.middlewares.observe import ObserveMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 
-__all__ = ["LocaleMiddleware", "ObserveMiddleware", "ThrottlingMiddleware", "locale_from_language_code"]
+__all__ = [
+    "ForgedUpdateMiddleware",
+    "LocaleMiddleware",
+    "ObserveMiddleware",
+    "ThrottlingMiddleware",
+    "locale_from_language_code",
+]

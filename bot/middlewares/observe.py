@@ -14,6 +14,7 @@ from aiogram.types import TelegramObject, Update
 
 from bot.logs import update_context
 from bot.metrics import Metrics
+from bot.middlewares.forged import known_type
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ class ObserveMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        update_type = event.event_type if isinstance(event, Update) else type(event).__name__
+        update_type = (known_type(event) or "unknown") if isinstance(event, Update) else type(event).__name__
         user = data.get("event_from_user")
         token = update_context.set(
             {"update_id": getattr(event, "update_id", None), "user_id": user.id if user else None}

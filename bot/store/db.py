@@ -7,7 +7,10 @@ number of the last one applied, so each runs exactly once.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import sqlite3
+import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -29,6 +32,19 @@ def placeholders(count: int) -> str:
 
 def ordered_unique(ids: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
+
+
+DATA_VERSION = "data_version"  # the meta key: changes with every load, fetch or publish
+
+
+async def bump_data_version(conn: aiosqlite.Connection) -> str:
+    """Give the data a new version, inside the caller's transaction; returns it."""
+    version = uuid.uuid4().hex
+    await conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (DATA_VERSION, version),
+    )
+    return version
 
 
 @dataclass(frozen=True)
@@ -57,6 +73,7 @@ class Database:
     def __init__(self, path: Path | str) -> None:
         self.path = path
         self._conn: aiosqlite.Connection | None = None
+        self._file_id: tuple[int, int] | None = None  # (device, inode) of the file opened
         # One connection serves every coroutine: transactions must take turns, or a second
         # BEGIN would land inside the first.
         self._write_lock = asyncio.Lock()
@@ -81,6 +98,8 @@ class Database:
         await conn.execute("PRAGMA synchronous = NORMAL")
         await conn.execute("PRAGMA temp_store = MEMORY")  # what a load stages (see stage())
         self._conn = conn
+        if str(self.path) != ":memory:":
+            self._file_id = _file_id(Path(self.path))
 
     async def close(self) -> None:
         if self._conn is not None:
@@ -166,6 +185,36 @@ class Database:
             cursor = await self.conn.execute(sql, params)
             return cursor.rowcount
 
+    async def data_version(self) -> str:
+        """The version :func:`bump_data_version` stored last ('' before the first load)."""
+        async with self.conn.execute("SELECT value FROM meta WHERE key = ?", (DATA_VERSION,)) as cursor:
+            row = await cursor.fetchone()
+        return str(row[0]) if row else ""
+
+    async def health(self) -> str | None:
+        """Why the database can't keep what the bot writes, or None when it can.
+
+        Two checks: the file open is still the one at ``path`` (deleted or replaced under the
+        running bot, every write goes to a file a restart won't see), and a write goes through
+        (a heartbeat row in ``meta``; a full disk or a read-only file fails it).
+        """
+        if self._conn is None:
+            return "the database is not open"
+        if self._file_id is not None:
+            now = _file_id(Path(self.path))
+            if now is None:
+                return f"the database file {self.path} is gone: a restart would start empty"
+            if now != self._file_id:
+                return f"the database file {self.path} was replaced: a restart would not see what was written"
+        try:
+            await self.write(
+                "INSERT INTO meta (key, value) VALUES ('heartbeat', strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+            )
+        except sqlite3.Error as error:
+            return f"writes fail: {error}"
+        return None
+
     async def schema_version(self) -> int:
         async with self.conn.execute("PRAGMA user_version") as cursor:
             row = await cursor.fetchone()
@@ -191,3 +240,11 @@ class Database:
                 raise
             applied.append(migration.name)
         return applied
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return stat.st_dev, stat.st_ino

@@ -11,14 +11,17 @@ import time
 from pathlib import Path
 
 from bot.dataset import fingerprint, load_dataset
+from bot.screencache import DataVersion, ScreenCache
 from bot.search.protocol import Indexer
+from bot.store.alerts import AlertRepo
 from bot.store.charts import ChartRepo
-from bot.store.db import Database
+from bot.store.db import Database, bump_data_version
 from bot.store.facts import FactRepo
 from bot.store.outbox import OutboxRepo
 from bot.store.search import SearchRepo, rebuild, replace_item, stage
 from bot.store.sectors import SectorRepo
 from bot.store.sources import SourceRepo
+from bot.store.stats import OfficialStatsRepo
 from bot.store.subscriptions import SubscriptionRepo
 from bot.store.topics import TopicRepo
 from bot.store.trade import TradeRepo
@@ -36,16 +39,21 @@ class Store:
         self.db = db
         self._indexer = indexer
         self._loading = asyncio.Lock()  # one load at a time: they stage into the same temp tables
+        # What the screens were drawn from, and the screens: see bot/screencache.py.
+        self.version = DataVersion(db.data_version)
+        self.screens = ScreenCache()
         self.search = SearchRepo(db)
         self.sources = SourceRepo(db)
-        self.trade = TradeRepo(db, self.sources)
+        self.official = OfficialStatsRepo(db)
+        self.trade = TradeRepo(db, self.sources, self.official)
         self.topics = TopicRepo(db)
-        self.facts = FactRepo(db, indexer)
+        self.facts = FactRepo(db, indexer, self.version)
         self.sectors = SectorRepo(db, self.sources, self.topics, self.facts)
         self.users = UserRepo(db)
         self.subscriptions = SubscriptionRepo(db)
         self.outbox = OutboxRepo(db)
         self.charts = ChartRepo(db)
+        self.alerts = AlertRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str, indexer: Indexer | None = None) -> Store:
@@ -59,10 +67,9 @@ class Store:
     async def upgrade(self) -> list[str]:
         return await self.db.upgrade()
 
-    async def ping(self) -> None:
-        """Raises when the database does not answer (for /healthz)."""
-        async with self.db.conn.execute("SELECT 1") as cursor:
-            await cursor.fetchone()
+    async def ping(self) -> str | None:
+        """Why the store can't keep what the bot writes (for /healthz), or None."""
+        return await self.db.health()
 
     async def data_fingerprint(self) -> str | None:
         async with self.db.conn.execute("SELECT value FROM meta WHERE key = ?", (DATA_FINGERPRINT,)) as cur:
@@ -102,9 +109,11 @@ class Store:
                     last = max((fact.fact_id for fact in facts), default=0)
                     for fact in await self.facts.texts(after=last):
                         await replace_item(conn, self._indexer.fact_rows(fact, concepts))
+                    version = await bump_data_version(conn)
                 written = time.perf_counter() - started
             finally:
                 await self.db.unstage()
+        self.version.bump(version)
         log.info(
             "dataset loaded: %d sources, %d sectors, %d figures, %d topics, %d concepts, "
             "%d index rows; written in %.2f s",

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.domain.models import ALL_SECTORS, LOCALES, Fact
+from bot.domain.models import ALL_SECTORS, FIGURES, LOCALES, Fact
+from bot.screencache import DataVersion
 from bot.search.protocol import FactTexts, Indexer
-from bot.store.db import Database
+from bot.store.db import Database, bump_data_version
 from bot.store.search import concept_rows, replace_item
 
 
@@ -28,18 +29,20 @@ class FactContent:
     text: str
     text_locale: str
     original_locale: str
+    kind: str = "news"  # 'alert': generated from new data, sent as rendered (bot/store/alerts.py)
 
 
 class FactRepo:
-    def __init__(self, db: Database, indexer: Indexer | None) -> None:
+    def __init__(self, db: Database, indexer: Indexer | None, version: DataVersion) -> None:
         self._db = db
         self._indexer = indexer  # a published fact is searchable at once
+        self._version = version  # and shows on its sector's card at once
 
     async def texts(self, after: int = 0) -> list[FactTexts]:
         """The published facts numbered above ``after`` with their texts (for the search index)."""
         sql = """
             SELECT f.id, f.sector_id, t.locale, t.body FROM facts f JOIN fact_texts t ON t.fact_id = f.id
-            WHERE f.id > ? ORDER BY f.id
+            WHERE f.id > ? AND f.kind = 'news' ORDER BY f.id
         """
         async with self._db.conn.execute(sql, (after,)) as cursor:
             rows = await cursor.fetchall()
@@ -81,7 +84,7 @@ class FactRepo:
             await replace_item(conn, self._indexer.fact_rows(fact, await concept_rows(conn)))
             params: tuple[str, ...] = ()
             if sector_id == ALL_SECTORS:
-                where = "1 = 1"
+                where, params = "s.sector_id != ?", (FIGURES,)
             else:
                 where, params = "s.sector_id IN (?, ?)", (sector_id, ALL_SECTORS)
             cursor = await conn.execute(
@@ -94,14 +97,17 @@ class FactRepo:
                 (fact_id, *params),
             )
             recipients = cursor.rowcount
+            version = await bump_data_version(conn)
+        self._version.bump(version)
         return Published(fact_id=int(fact_id or 0), recipients=recipients)
 
     async def count_recipients(self, sector_id: str) -> int:
         """How many chats a fact to ``sector_id`` would reach now."""
         if sector_id == ALL_SECTORS:
             sql = """SELECT count(DISTINCT r.chat_id) FROM subscriptions s
-                     JOIN subscribers r ON r.chat_id = s.chat_id AND r.active = 1"""
-            params: tuple[str, ...] = ()
+                     JOIN subscribers r ON r.chat_id = s.chat_id AND r.active = 1
+                     WHERE s.sector_id != ?"""
+            params: tuple[str, ...] = (FIGURES,)
         else:
             sql = """SELECT count(DISTINCT r.chat_id) FROM subscriptions s
                      JOIN subscribers r ON r.chat_id = s.chat_id AND r.active = 1
@@ -137,7 +143,7 @@ class FactRepo:
     async def content(self, fact_id: int, locale: str) -> FactContent | None:
         """The fact in ``locale``, else in its original language."""
         sql = """
-            SELECT u.id, u.sector_id, u.created_at, u.original_locale, t.locale, t.body
+            SELECT u.id, u.sector_id, u.created_at, u.original_locale, t.locale, t.body, u.kind
             FROM facts u JOIN fact_texts t ON t.fact_id = u.id
             WHERE u.id = ? AND t.locale IN (?, u.original_locale)
             ORDER BY t.locale = ? DESC LIMIT 1
@@ -146,7 +152,7 @@ class FactRepo:
             row = await cursor.fetchone()
         if row is None:
             return None
-        return FactContent(row[0], row[1], row[2], row[5], row[4], row[3])
+        return FactContent(row[0], row[1], row[2], row[5], row[4], row[3], row[6])
 
     async def recent(self, sector_id: str, locale: str, limit: int = 3) -> tuple[Fact, ...]:
         """The sector's latest facts (including those for all sectors), newest first."""
@@ -155,7 +161,7 @@ class FactRepo:
             FROM facts u JOIN fact_texts t ON t.fact_id = u.id
             AND t.locale = (SELECT CASE WHEN EXISTS (SELECT 1 FROM fact_texts x
                             WHERE x.fact_id = u.id AND x.locale = ?) THEN ? ELSE u.original_locale END)
-            WHERE u.sector_id IN (?, ?)
+            WHERE u.sector_id IN (?, ?) AND u.kind = 'news'
             ORDER BY u.created_at DESC, u.id DESC LIMIT ?
         """
         params = (locale, locale, sector_id, ALL_SECTORS, limit)

@@ -1,4 +1,4 @@
-"""The publications behind the data."""
+"""The publications behind the data: the data files' sources and UN Comtrade's reports."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import aiosqlite
 
-from bot.domain.models import Source
+from bot.domain.models import Reporter, Source
 from bot.store.db import Database, placeholders
 
 
@@ -18,6 +18,7 @@ def _source(row: aiosqlite.Row) -> Source:
         date=row["date"],
         url=row["url"],
         language=row["language"],
+        reporter=Reporter(row["reporter"]) if row["reporter"] else None,
     )
 
 
@@ -29,13 +30,13 @@ class SourceRepo:
         """The sources in the order given (the order their citations are numbered in)."""
         if not ids:
             return ()
-        sql = f"SELECT * FROM sources WHERE id IN ({placeholders(len(ids))})"  # noqa: S608 (placeholders only)
+        sql = f"SELECT * FROM all_sources WHERE id IN ({placeholders(len(ids))})"  # noqa: S608 (placeholders only)
         async with self._db.conn.execute(sql, tuple(ids)) as cursor:
             found = {row["id"]: _source(row) for row in await cursor.fetchall()}
         return tuple(found[source_id] for source_id in ids if source_id in found)
 
     async def all(self) -> tuple[Source, ...]:
         """Newest first; sources with no date last, then by outlet."""
-        sql = "SELECT * FROM sources ORDER BY date IS NULL, date DESC, outlet COLLATE NOCASE, id"
+        sql = "SELECT * FROM all_sources ORDER BY date IS NULL, date DESC, outlet COLLATE NOCASE, id"
         async with self._db.conn.execute(sql) as cursor:
             return tuple(_source(row) for row in await cursor.fetchall())

@@ -1,16 +1,22 @@
-"""Trade figures by period, flow and reporter."""
+"""Trade figures by period, flow and reporter: the data files' (news) and UN Comtrade's, side by
+side, each with its own sources."""
 
 from __future__ import annotations
 
 from bot.domain.models import Bound, Flow, Period, PeriodReport, Reporter, TradeFigure
 from bot.store.db import Database, ordered_unique
 from bot.store.sources import SourceRepo
+from bot.store.stats import OfficialStatsRepo
 
 
 class TradeRepo:
-    def __init__(self, db: Database, sources: SourceRepo) -> None:
+    def __init__(self, db: Database, sources: SourceRepo, official: OfficialStatsRepo | None = None) -> None:
         self._db = db
         self._sources = sources
+        self._official = official
+
+    async def _official_figures(self) -> list[TradeFigure]:
+        return await self._official.trade_figures() if self._official is not None else []
 
     async def periods(self) -> tuple[Period, ...]:
         """Every period with at least one figure, newest first."""
@@ -19,13 +25,20 @@ class TradeRepo:
             "ORDER BY year DESC, month_end DESC, month_start DESC"
         )
         async with self._db.conn.execute(sql) as cursor:
-            return tuple(Period(year=r[0], start=r[1], end=r[2]) for r in await cursor.fetchall())
+            found = {Period(year=r[0], start=r[1], end=r[2]) for r in await cursor.fetchall()}
+        found |= {figure.period for figure in await self._official_figures()}
+        return tuple(sorted(found, reverse=True))
 
     async def coverage(self) -> dict[Period, int]:
         """Every period with data and how many of the four flows its figures cover."""
-        sql = "SELECT year, month_start, month_end, count(DISTINCT flow) FROM trade_figures GROUP BY 1, 2, 3"
+        sql = "SELECT DISTINCT year, month_start, month_end, flow FROM trade_figures"
+        flows: dict[Period, set[str]] = {}
         async with self._db.conn.execute(sql) as cursor:
-            return {Period(year=r[0], start=r[1], end=r[2]): r[3] for r in await cursor.fetchall()}
+            for r in await cursor.fetchall():
+                flows.setdefault(Period(year=r[0], start=r[1], end=r[2]), set()).add(r[3])
+        for figure in await self._official_figures():
+            flows.setdefault(figure.period, set()).add(figure.flow.value)
+        return {period: len(found) for period, found in flows.items()}
 
     async def figures(self, period: Period, locale: str) -> tuple[TradeFigure, ...]:
         sql = """
@@ -41,7 +54,7 @@ class TradeRepo:
         params = (locale, period.year, period.start, period.end)
         async with self._db.conn.execute(sql, params) as cursor:
             rows = await cursor.fetchall()
-        return tuple(
+        news = tuple(
             TradeFigure(
                 period=period,
                 reporter=Reporter(row["reporter"]) if row["reporter"] else None,
@@ -56,6 +69,7 @@ class TradeRepo:
             )
             for row in rows
         )
+        return news + tuple(f for f in await self._official_figures() if f.period == period)
 
     async def report(
         self, period: Period, locale: str, periods: tuple[Period, ...] | None = None

@@ -9,7 +9,8 @@ from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import PublishAction, PublishCb
-from bot.domain.models import ALL_SECTORS, FACT_TEXT_LIMIT, DeliveryState, Sector
+from bot.domain.limits import FACT_TEXT_LIMIT
+from bot.domain.models import ALL_SECTORS, DeliveryState, Sector
 from bot.views import format as fmt
 from bot.views.common import Rendered, bold, italic, quote
 from bot.views.facts import language_name, sector_label
@@ -55,6 +56,11 @@ def render_confirm(recipients: int) -> Rendered:
 
 def render_cancelled() -> Rendered:
     return Rendered(_("Cancelled: nothing was published."))
+
+
+def render_already_published() -> Rendered:
+    """A second tap on "✅ Publish" (a double tap, or the button pressed again)."""
+    return Rendered(_("Already published."))
 
 
 def render_publish_usage(sectors: tuple[Sector, ...]) -> Rendered:

@@ -10,14 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.models import Reporter, Source, Status
 from bot.views import format as fmt
-
-MESSAGE_LIMIT = 4096  # Telegram's limit on a message text, after entity parsing
-SAFE_LIMIT = 3900  # what views aim for, leaving room for a footer
 
 
 def quote(text: str) -> str:
@@ -36,6 +34,17 @@ def italic(text: str) -> str:
 
 def link(text: str, url: str) -> str:
     return f'<a href="{escape(url, quote=True)}">{quote(text)}</a>'
+
+
+def button(text: str, data: CallbackData) -> InlineKeyboardButton:
+    """A callback button. Hot views build their markup directly from these: aiogram's
+    InlineKeyboardBuilder deep-copies its markup on every added button."""
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+
+def rows(buttons: Sequence[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+    """``buttons`` laid out ``width`` to a row."""
+    return [list(buttons[start : start + width]) for start in range(0, len(buttons), width)]
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,11 @@ def source_line(number: int | None, source: Source, locale: str) -> str:
     """One source as HTML: number, outlet (linked where the data has a link), title, date."""
     outlet = link(source.outlet, source.url) if source.url else quote(source.outlet)
     parts = [outlet]
+    if source.reporter is not None:  # official statistics: whose report, and when it was read
+        parts.append(quote(official_report(source.reporter)))
+        parts.append(quote(_("retrieved {date}").format(date=fmt.date(source.date, locale))))
+        prefix = f"[{number}] " if number is not None else "• "
+        return prefix + ", ".join(parts)
     if source.title:
         parts.append(_("“{title}”").format(title=quote(source.title)))
     parts.append(quote(fmt.date(source.date, locale)))
@@ -83,7 +97,14 @@ def reporter_label(reporter: Reporter | None) -> str:
         return _("🇧🇾 Belarusian statistics")
     if reporter is Reporter.KAZAKHSTAN:
         return _("🇰🇿 Kazakh statistics")
-    return _("📰 Statistics not specified")
+    return _("🗣 As stated in the source")
+
+
+def official_report(reporter: Reporter) -> str:
+    """The title of a UN Comtrade source: whose report it is."""
+    if reporter is Reporter.BELARUS:
+        return _("Belarus's report")
+    return _("Kazakhstan's report")
 
 
 def country(reporter: Reporter) -> str:

@@ -23,6 +23,7 @@ def command_descriptions() -> list[tuple[str, str]]:
     return [
         ("turnover", _("Trade turnover, exports and the balance")),
         ("chart", _("Turnover and exports as a chart")),
+        ("products", _("What is traded: the top HS chapters")),
         ("sectors", _("Industry, agriculture, food retail, IT")),
         ("sources", _("Where the figures come from")),
         ("subscribe", _("Get new facts on the sectors you follow")),

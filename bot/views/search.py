@@ -10,7 +10,6 @@ from html import unescape
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import SearchCb, SectorCb
 from bot.domain.models import Flow, Period, Sector, Source, Topic
@@ -19,6 +18,7 @@ from bot.views import format as fmt
 from bot.views.common import (
     Rendered,
     bold,
+    button,
     cite,
     italic,
     numbering,
@@ -50,13 +50,9 @@ def render_topic_card(topic: Topic, sector: Sector, sources: Sequence[Source], l
     ]
     if sources:
         parts.append(sources_block(sources, locale))
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=_("{emoji} All of “{sector}”").format(emoji=sector.emoji, sector=sector.name),
-        callback_data=SectorCb(sector_id=sector.id),
-    )
-    builder.row(share_button(topic.title))
-    return Rendered("\n\n".join(parts), builder.as_markup())
+    whole = _("{emoji} All of “{sector}”").format(emoji=sector.emoji, sector=sector.name)
+    layout = [[button(whole, SectorCb(sector_id=sector.id))], [share_button(topic.title)]]
+    return Rendered("\n\n".join(parts), InlineKeyboardMarkup(inline_keyboard=layout))
 
 
 def _flows(intent: Intent) -> tuple[Flow, ...]:
@@ -110,18 +106,16 @@ def render_not_sure(suggestions: Sequence[tuple[Target, str]]) -> Rendered:
     """The question matched nothing with confidence: say so; offer the closest items."""
     if not suggestions:
         return render_nothing_found()
-    builder = InlineKeyboardBuilder()
-    for target, label in suggestions[:3]:
-        builder.row(
-            InlineKeyboardButton(text=label, callback_data=SearchCb(kind=target.kind, item=target.id).pack())
-        )
+    layout = [
+        [button(label, SearchCb(kind=target.kind, item=target.id))] for target, label in suggestions[:3]
+    ]
     text = "\n\n".join(
         [
             _("🤔 I'm not sure what you mean. Is it one of these?"),
             _("Or see /help for what I can answer."),
         ]
     )
-    return Rendered(text, builder.as_markup())
+    return Rendered(text, InlineKeyboardMarkup(inline_keyboard=layout))
 
 
 def render_nothing_found() -> Rendered:

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import MenuAction, MenuCb, SectorCb, SubscribeCb
+from bot.domain.limits import SAFE_LIMIT, utf16_length
 from bot.domain.models import Fact, Sector, SectorCard, Topic
 from bot.views import format as fmt
 from bot.views.common import (
-    SAFE_LIMIT,
     Rendered,
     bold,
+    button,
     cite,
     italic,
     numbering,
     quote,
+    rows,
     share_button,
     sources_block,
     status_label,
@@ -27,14 +28,9 @@ from bot.views.common import (
 def render_sector_list(sectors: tuple[Sector, ...]) -> Rendered:
     lines = [bold(_("🏭 Sectors of cooperation")), _("Choose a sector to see what is happening in it:"), ""]
     lines += [f"{quote(s.emoji)} {bold(s.name)}: {quote(s.summary)}" for s in sectors]
-    builder = InlineKeyboardBuilder()
-    for sector in sectors:
-        builder.button(text=f"{sector.emoji} {sector.name}", callback_data=SectorCb(sector_id=sector.id))
-    builder.adjust(2)
-    builder.row(
-        InlineKeyboardButton(text=_("📊 Turnover"), callback_data=MenuCb(action=MenuAction.TURNOVER).pack())
-    )
-    return Rendered("\n".join(lines), builder.as_markup())
+    choices = [button(f"{s.emoji} {s.name}", SectorCb(sector_id=s.id)) for s in sectors]
+    turnover = [button(_("📊 Turnover"), MenuCb(action=MenuAction.TURNOVER))]
+    return Rendered("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=[*rows(choices, 2), turnover]))
 
 
 def _topic_block(topic: Topic, numbers: dict[str, int], locale: str) -> str:
@@ -82,23 +78,25 @@ def _card_text(card: SectorCard, shown: int, locale: str) -> str:
 def sector_card_keyboard(
     sector_id: str, subscribed: bool, share_query: str | None = None
 ) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
     label = _("🔕 Unsubscribe") if subscribed else _("🔔 Subscribe")
-    builder.button(text=label, callback_data=SubscribeCb(sector_id=sector_id, card=True, on=not subscribed))
-    builder.button(text=_("◀️ All sectors"), callback_data=SectorCb(sector_id=""))
-    builder.button(text=_("📊 Turnover"), callback_data=MenuCb(action=MenuAction.TURNOVER))
-    builder.adjust(1, 2)
+    layout = [
+        [button(label, SubscribeCb(sector_id=sector_id, card=True, on=not subscribed))],
+        [
+            button(_("◀️ All sectors"), SectorCb(sector_id="")),
+            button(_("📊 Turnover"), MenuCb(action=MenuAction.TURNOVER)),
+        ],
+    ]
     if share_query:
         # @bot <sector name> in any chat: the same card, ready to send (inline mode).
-        builder.row(share_button(share_query))
-    return builder.as_markup()
+        layout.append([share_button(share_query)])
+    return InlineKeyboardMarkup(inline_keyboard=layout)
 
 
 def render_sector_card(card: SectorCard, locale: str, *, subscribed: bool = False) -> Rendered:
     """The card with as many topics as fit one Telegram message, newest first."""
     shown = len(card.topics)
     text = _card_text(card, shown, locale)
-    while len(text) > SAFE_LIMIT and shown > 1:
+    while utf16_length(text) > SAFE_LIMIT and shown > 1:
         shown -= 1
         text = _card_text(card, shown, locale)
     return Rendered(text, sector_card_keyboard(card.sector.id, subscribed, card.sector.name))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import SourcesCb
 from bot.domain.models import Source
-from bot.views.common import Rendered, bold, italic, source_line
+from bot.views.common import Rendered, bold, button, italic, source_line
 
 PAGE_SIZE = 10
 
@@ -28,9 +28,9 @@ def render_sources(sources: tuple[Source, ...], page: int, locale: str) -> Rende
     lines += [source_line(page * PAGE_SIZE + n, source, locale) for n, source in enumerate(chunk, 1)]
     if not sources:
         lines.append(italic(_("No sources are loaded yet.")))
-    builder = InlineKeyboardBuilder()
+    turns = []
     if page > 0:
-        builder.button(text=_("◀️ Back"), callback_data=SourcesCb(page=page - 1))
+        turns.append(button(_("◀️ Back"), SourcesCb(page=page - 1)))
     if page < pages - 1:
-        builder.button(text=_("Next ▶️"), callback_data=SourcesCb(page=page + 1))
-    return Rendered("\n".join(lines), builder.as_markup() if pages > 1 else None)
+        turns.append(button(_("Next ▶️"), SourcesCb(page=page + 1)))
+    return Rendered("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=[turns]) if turns else None)

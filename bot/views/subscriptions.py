@@ -9,7 +9,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import SubscribeCb
-from bot.domain.models import ALL_SECTORS, Sector
+from bot.domain.models import ALL_SECTORS, FIGURES, Sector
 from bot.views.common import Rendered, bold, quote
 from bot.views.facts import sector_label
 
@@ -23,8 +23,23 @@ def toggle_keyboard(sectors: Iterable[Sector], followed: frozenset[str]) -> Inli
         )
     mark = "✅" if ALL_SECTORS in followed else "▫️"
     builder.button(text=f"{mark} {sector_label(None)}", callback_data=SubscribeCb(sector_id=ALL_SECTORS))
+    mark = "✅" if FIGURES in followed else "▫️"
+    builder.button(text=f"{mark} {figures_label()}", callback_data=SubscribeCb(sector_id=FIGURES))
     builder.adjust(1)
     return builder.as_markup()
+
+
+def figures_label() -> str:
+    return _("📊 New trade figures")
+
+
+def subscription_label(sectors: Iterable[Sector], sector_id: str) -> str | None:
+    """What a subscription is called: a sector, all sectors or the trade figures."""
+    if sector_id == FIGURES:
+        return figures_label()
+    if sector_id == ALL_SECTORS:
+        return sector_label(None)
+    return next((f"{s.emoji} {s.name}" for s in sectors if s.id == sector_id), None)
 
 
 def render_toggles(sectors: tuple[Sector, ...], followed: frozenset[str]) -> Rendered:
@@ -40,17 +55,18 @@ def render_toggles(sectors: tuple[Sector, ...], followed: frozenset[str]) -> Ren
 
 
 def _names(sectors: tuple[Sector, ...], ids: Iterable[str]) -> list[str]:
-    by_id = {sector.id: sector for sector in sectors}
-    return [
-        sector_label(by_id.get(sector_id))
-        for sector_id in ids
-        if sector_id == ALL_SECTORS or sector_id in by_id
-    ]
+    labels = [subscription_label(sectors, sector_id) for sector_id in ids]
+    return [label for label in labels if label is not None]
 
 
 def render_subscribed(sectors: tuple[Sector, ...], sector_id: str) -> Rendered:
     [name] = _names(sectors, [sector_id])
-    text = _("✅ Subscribed: {sector}. New facts will come to this chat.").format(sector=bold(name))
+    if sector_id == FIGURES:
+        text = _(
+            "✅ Subscribed: {what}. When new or revised trade figures arrive, one message will come to this chat."
+        ).format(what=bold(name))
+    else:
+        text = _("✅ Subscribed: {sector}. New facts will come to this chat.").format(sector=bold(name))
     text += "\n" + _("/unsubscribe {sector} to stop.").format(
         sector=sector_id if sector_id != ALL_SECTORS else "all"
     )
@@ -71,7 +87,8 @@ def render_unsubscribed(sectors: tuple[Sector, ...], sector_id: str | None, remo
 def render_subscription_list(sectors: tuple[Sector, ...], followed: frozenset[str]) -> Rendered:
     if not followed:
         return Rendered(_("You don't follow any sector yet. /subscribe to choose."))
-    ordered = [s.id for s in sectors if s.id in followed] + ([ALL_SECTORS] if ALL_SECTORS in followed else [])
+    ordered = [s.id for s in sectors if s.id in followed]
+    ordered += [extra for extra in (ALL_SECTORS, FIGURES) if extra in followed]
     lines = [bold(_("🔔 You follow:"))] + [f"• {quote(name)}" for name in _names(sectors, ordered)]
     return Rendered("\n".join(lines), toggle_keyboard(sectors, followed))
 
@@ -79,7 +96,7 @@ def render_subscription_list(sectors: tuple[Sector, ...], followed: frozenset[st
 def render_unknown_sector_argument(
     argument: str, sectors: tuple[Sector, ...], followed: frozenset[str]
 ) -> Rendered:
-    ids = ", ".join([s.id for s in sectors] + ["all"])
+    ids = ", ".join([s.id for s in sectors] + ["all", FIGURES])
     text = _("There is no sector “{sector}”. Sectors: {ids}.").format(sector=quote(argument[:40]), ids=ids)
     return Rendered(text, toggle_keyboard(sectors, followed))
 

@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import lru_cache
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import format_interval
 
-from bot.callbacks import ChartCb, MenuAction, MenuCb, TurnoverCb
-from bot.domain.models import Bound, Flow, Period, PeriodReport, TradeFigure
+from bot.callbacks import ChartCb, MenuAction, MenuCb, ProductsCb, TurnoverCb
+from bot.domain.models import Bound, Flow, Period, PeriodReport, Reporter, TradeFigure
 from bot.domain.trade import by_flow, derived_balances, mirror_gap
 from bot.views import format as fmt
 from bot.views.common import (
     Rendered,
     bold,
+    button,
     cite,
     country,
     italic,
     numbering,
     quote,
     reporter_label,
+    rows,
     share_button,
     sources_block,
 )
@@ -55,12 +57,30 @@ def _figure_line(figure: TradeFigure, numbers: dict[str, int], locale: str, *, d
     line = f"{quote(reporter_label(figure.reporter))}: {bold(_figure_value(figure, locale))}"
     if derived:
         line += " " + italic(_("(calculated from the two export figures)"))
+    elif figure.computed:
+        line += " " + italic(computed_label(figure))
     line += f" {cite(figure.source_ids, numbers)}"
+    if figure.mirror and not derived:
+        line += f"\n    {italic(mirror_label(figure))}"
     if figure.note:
         line += f"\n    {italic(figure.note)}"
     return line
 
 
+def mirror_label(figure: TradeFigure) -> str:
+    """Says whose view an official export figure is when it was measured as imports."""
+    if figure.reporter is Reporter.KAZAKHSTAN:
+        return _("Kazakhstan's imports from Belarus: the Kazakh side's view of Belarusian exports")
+    return _("Belarus's imports from Kazakhstan: the Belarusian side's view of Kazakh exports")
+
+
+def computed_label(figure: TradeFigure) -> str:
+    if figure.flow is Flow.TURNOVER:
+        return _("(computed: exports plus imports)")
+    return _("(computed: the sum of the monthly figures)")
+
+
+@lru_cache(maxsize=256)
 def short_period(period: Period, locale: str) -> str:
     """A button label: "2024", "Jan – Aug 2025"."""
     if period.is_full_year:
@@ -77,20 +97,20 @@ def share_query(period: Period | None) -> str:
 
 
 def period_keyboard(periods: tuple[Period, ...], current: Period | None, locale: str) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for period in periods:
-        label = short_period(period, locale)
-        if period == current:
-            label = f"• {label} •"
-        builder.button(text=label, callback_data=TurnoverCb(period=period.key))
-    builder.adjust(3)
-    builder.row(
-        InlineKeyboardButton(text=_("📈 Chart"), callback_data=ChartCb().pack()),
-        InlineKeyboardButton(text=_("🏭 Sectors"), callback_data=MenuCb(action=MenuAction.SECTORS).pack()),
-        InlineKeyboardButton(text=_("📚 Sources"), callback_data=MenuCb(action=MenuAction.SOURCES).pack()),
+    labels = [(period, short_period(period, locale)) for period in periods]
+    switches = [
+        button(f"• {label} •" if period == current else label, TurnoverCb(period=period.key))
+        for period, label in labels
+    ]
+    more = [
+        button(_("📈 Chart"), ChartCb()),
+        button(_("📦 Products"), ProductsCb()),
+        button(_("🏭 Sectors"), MenuCb(action=MenuAction.SECTORS)),
+        button(_("📚 Sources"), MenuCb(action=MenuAction.SOURCES)),
+    ]
+    return InlineKeyboardMarkup(
+        inline_keyboard=[*rows(switches, 3), more, [share_button(share_query(current))]]
     )
-    builder.row(share_button(share_query(current)))
-    return builder.as_markup()
 
 
 def render_turnover(report: PeriodReport, locale: str, focus: Sequence[Flow] = ()) -> Rendered:
@@ -122,7 +142,7 @@ def render_turnover(report: PeriodReport, locale: str, focus: Sequence[Flow] = (
     if mirror_gap(report.figures):
         notes.append(_("Belarusian and Kazakh statistics differ (mirror statistics), so both are shown."))
     if all(f.value_usd is None or f.flow is Flow.BALANCE for f in report.figures):
-        notes.append(_("The sources give growth rates only: no values in US dollars were published."))
+        notes.append(_("Our sources give growth rates only, no totals in US dollars."))
     if any(f.value_bound is not Bound.EXACT or f.growth_bound is not Bound.EXACT for f in report.figures):
         notes.append(_("“over” and “about” are the sources' own words."))
     if notes:

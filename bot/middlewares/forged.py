@@ -1,0 +1,68 @@
+"""Updates Telegram itself never sends: text with lone surrogates (not valid Unicode), user or
+chat ids past Telegram's 52 bits, an update type this aiogram doesn't know. They come from a
+forged webhook request or a broken Bot API server; each is ignored with one INFO line
+(a button press still gets its spinner stopped) instead of failing somewhere deep inside a
+handler with a traceback."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.exceptions import AiogramError
+from aiogram.types import Chat, TelegramObject, Update, User
+from aiogram.types.update import UpdateTypeLookupError
+from pydantic_core import PydanticSerializationError
+
+from bot.domain.limits import TELEGRAM_ID_LIMIT
+
+log = logging.getLogger(__name__)
+
+
+def known_type(update: Update) -> str | None:
+    """The update's type ("message", "callback_query", …), or None for one aiogram can't read."""
+    try:
+        return update.event_type
+    except UpdateTypeLookupError:
+        return None
+
+
+def forgery(update: Update, data: dict[str, Any]) -> str | None:
+    """Why Telegram could not have sent ``update``, or None."""
+    if known_type(update) is None:
+        return "an update of a type this bot does not know"
+    user: User | None = data.get("event_from_user")
+    chat: Chat | None = data.get("event_chat")
+    for known in (user, chat):
+        if known is not None and not -TELEGRAM_ID_LIMIT < known.id < TELEGRAM_ID_LIMIT:
+            return "an id past Telegram's 52 bits"
+    try:
+        # Serializing to JSON encodes every string as UTF-8, which a lone surrogate fails.
+        update.model_dump_json(exclude_unset=True)
+    except PydanticSerializationError:
+        return "text that is not valid Unicode"
+    return None
+
+
+class ForgedUpdateMiddleware(BaseMiddleware):
+    """An outer middleware on ``dispatcher.update``, before the locale and the handlers."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if not isinstance(event, Update) or (why := forgery(event, data)) is None:
+            return await handler(event, data)
+        log.info("update %s ignored: %s", event.update_id, why)
+        query = event.callback_query
+        if query is not None and query.id.isascii():
+            # Stop the button's spinner; say nothing, since nothing here can be trusted.
+            with contextlib.suppress(AiogramError, OSError, TimeoutError):
+                await query.answer()
+        return UNHANDLED
