@@ -35,6 +35,7 @@ sys.path.insert(0, str(REPO))
 from bot import screens  # noqa: E402
 from bot.app import create_bot, create_dispatcher, create_i18n  # noqa: E402
 from bot.domain.models import LOCALES  # noqa: E402
+from bot.search.index import Indexer  # noqa: E402
 from bot.store import Store  # noqa: E402
 from bot.testing.client import BotClient  # noqa: E402
 from bot.testing.limits import png_size  # noqa: E402
@@ -100,7 +101,7 @@ async def main(repeat: int) -> None:
             Path(tmp) / "bench.sqlite3",
             flood_limit=10**9,  # one client sends every request: flood control would drop them
         )
-        store = await Store.open(settings.database_path)
+        store = await Store.open(settings.database_path, Indexer())
         try:
             await store.upgrade()
             await store.load_data(settings.data_dir)

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/throughput.py [--rounds 5] [--users 1000]
 
-Both run as processes long-polling the local Bot API stand-in (tests/botapi_standin.py) on
+Both run as processes long-polling the local Bot API stand-in (bot/testing/standin) on
 127.0.0.1. The bare bot is a tiny aiogram 3 script written to a temporary directory: any text
 gets a fixed ~1,200-character Cyrillic HTML reply with a 10-button inline keyboard, any button
 press an answer and an edit. Rounds alternate bare/bot; each round starts a fresh process
@@ -36,20 +36,12 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a file: make `bench`, `bot` and `tests` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.botapi_standin import BotApiStandin, SendCounters
-
-from bench._support import (
-    TOKEN,
-    BotProcess,
-    Memory,
-    bot_env,
-    code_version,
-    cpu_seconds,
-    mb,
-    run_cli,
-    wait_until_polling,
-)
+from bench._support import Memory, code_version, cpu_seconds, mb
 from bot.callbacks import TurnoverCb
+from bot.testing.broadcast import TOKEN
+from bot.testing.broadcast import broadcast_env as bot_env
+from bot.testing.process import BotProcess, run_cli_async
+from bot.testing.standin import BotApiStandin, SendCounters
 
 USER_BASE = 20_000_000  # users of round r, burst b: USER_BASE + r * 100_000 + b * 10_000 ... + i
 PERIODS = ("2024", "2023", "2025-01..08", "2018")
@@ -262,7 +254,7 @@ async def one_round(space: Workspace, side: str, number: int) -> Round:
         process = await BotProcess.start(env, log_path)
     result = Round(side)
     try:
-        await wait_until_polling(api, process, within=60)
+        await process.wait_until_polling(api, within=60)
         result.figures["cold start, s"] = time.monotonic() - started
         first = USER_BASE + number * 100_000
         rate, cpu = await burst(api, process, space.users, push_turnover, first)
@@ -270,7 +262,7 @@ async def one_round(space: Workspace, side: str, number: int) -> Round:
         rate, cpu = await burst(api, process, space.users, push_mixed, first + 50_000)
         result.figures["replies/s, mixed"], result.figures["CPU ms/update, mixed"] = rate, cpu
         result.edited, result.pressed = presses_edited(api, first + 50_000, space.users)
-        result.figures["peak RSS, MB"] = process.memory().peak_kb / 1024
+        result.figures["peak RSS, MB"] = Memory.of(process.pid).peak_kb / 1024
     finally:
         await process.stop()
     return result
@@ -280,13 +272,13 @@ async def prepare(workdir: Path, env_extra: dict[str, str]) -> Path:
     """A migrated database with the shipped data loaded: what a restarted bot finds."""
     db_path = workdir / "template.sqlite3"
     env = {**bot_env("http://127.0.0.1:9", db_path, 30), **env_extra}
-    await run_cli(env, "db", "upgrade", within=120)
+    await run_cli_async("db", "upgrade", env=env, timeout=120)
     async with BotApiStandin() as api:
         process = await BotProcess.start(
             {**bot_env(api.base_url, db_path, 30), **env_extra}, workdir / "prepare.log"
         )
         try:
-            await wait_until_polling(api, process, within=120)
+            await process.wait_until_polling(api, within=120)
         finally:
             await process.stop()
     return db_path  # stopped cleanly: no -wal file left to copy along

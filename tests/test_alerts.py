@@ -12,8 +12,6 @@ import pytest
 from aiogram import Bot
 from aiogram.methods import SendMessage
 from aiogram.utils.i18n import I18n
-from bot.testing.client import BotClient
-from bot.testing.session import RecordingSession
 
 from bot.alerts import load_and_announce
 from bot.config import Settings
@@ -21,6 +19,8 @@ from bot.delivery import DeliveryWorker, RetryPolicy
 from bot.domain.models import DeliveryState
 from bot.official import fetch_official
 from bot.store import Store
+from bot.testing.client import BotClient
+from bot.testing.session import RecordingSession
 from tests.comtrade_standin import ComtradeStandin
 from tests.conftest import DATA
 from tests.test_official import TODAY, client_for, totals

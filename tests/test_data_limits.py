@@ -13,13 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from bot.testing.client import BotClient
 
 from bot.__main__ import _publish as publish_file
 from bot.config import Settings
 from bot.dataset import DatasetError
 from bot.domain.limits import FACT_TEXT_LIMIT, utf16_length
 from bot.store import Store
+from bot.testing.client import BotClient
 from tests.conftest import ADMIN_ID, DATA, REPO
 
 

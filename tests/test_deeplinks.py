@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from bot.testing.client import BotClient
 
 from bot.deeplinks import DeepLink, LinkKind, decode, for_target
 from bot.search.model import Intent, Target, TargetKind
+from bot.testing.client import BotClient
 
 
 @pytest.mark.parametrize(

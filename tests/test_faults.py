@@ -21,8 +21,6 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from aiogram.types import Update
 from aiogram.utils.i18n import I18n
 from aiohttp.test_utils import TestClient, TestServer
-from bot.testing.client import BotClient
-from bot.testing.session import RecordingSession
 from pydantic import SecretStr
 
 from bot.app import create_dispatcher
@@ -31,6 +29,8 @@ from bot.delivery import DeliveryWorker
 from bot.domain.models import DeliveryState
 from bot.metrics import Metrics
 from bot.store import Store
+from bot.testing.client import BotClient
+from bot.testing.session import RecordingSession
 from bot.web import create_web_app
 from tests.conftest import ADMIN_ID
 

@@ -21,16 +21,17 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from bot.testing.standin import BotApiStandin
 
 from bot.testing.broadcast import TOKEN, Outbox, queued, seed, write_update_file
 from bot.testing.broadcast import broadcast_env as bot_env
 from bot.testing.process import run_cli_async
 from bot.testing.settings import REPO
+from bot.testing.standin import BotApiStandin
 
 
 async def run_cli(env: dict[str, str], *args: str, within: float = 60) -> str:
     return await run_cli_async(*args, env=env, timeout=within)
+
 
 pytestmark = pytest.mark.slow
 

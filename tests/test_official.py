@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 from aiogram.utils.i18n import I18n
-from bot.testing.client import BotClient
 
 from bot.config import Settings
 from bot.ingest import ComtradeClient
 from bot.ingest.refresh import RefreshResult
 from bot.official import FETCH_ERRORS, RefreshLoop, fetch_official
 from bot.store import Store
+from bot.testing.client import BotClient
 from tests.comtrade_standin import ComtradeStandin, Fault, make_row
 from tests.conftest import REPO
 

@@ -8,9 +8,9 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.testing.client import BotClient
-
+from bot.search.index import Indexer
 from bot.store import Store
+from bot.testing.client import BotClient
 from tests.conftest import DATA
 
 
@@ -60,7 +60,7 @@ async def test_a_load_by_another_process_shows_after_the_version_check(
     reader = make_client("en")
     store.version.interval = 3600  # a long interval, to see the check work (normally a second)
     assert "Groceries" not in (await reader.send("/sectors")).last.text
-    other = await Store.open(store.db.path)  # `python -m bot data load` beside the running bot
+    other = await Store.open(store.db.path, Indexer())  # `python -m bot data load` beside the bot
     try:
         await other.load_data(renamed_food_sector(tmp_path))
     finally:

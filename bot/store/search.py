@@ -163,9 +163,9 @@ async def concept_rows(conn: aiosqlite.Connection) -> tuple[ConceptRow, ...]:
 
 
 async def _version(conn: aiosqlite.Connection) -> str:
-    async with conn.execute("SELECT value FROM meta WHERE key = ?", (SEARCH_VERSION,)) as cursor:
-        row = await cursor.fetchone()
-    return str(row[0]) if row else ""
+    # execute_fetchall: one trip to aiosqlite's thread, not three (it runs before every question)
+    rows = list(await conn.execute_fetchall("SELECT value FROM meta WHERE key = ?", (SEARCH_VERSION,)))
+    return str(rows[0][0]) if rows else ""
 
 
 def _doc(row: aiosqlite.Row) -> DocRow:
@@ -207,8 +207,7 @@ class SearchRepo:
             FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rank LIMIT ?) AS hit
             JOIN search_docs d ON d.id = hit.rowid
         """
-        async with self._db.conn.execute(sql, (query, limit)) as cursor:
-            return [_doc(row) for row in await cursor.fetchall()]
+        return [_doc(row) for row in await self._db.conn.execute_fetchall(sql, (query, limit))]
 
     async def items(self, kind: str, ids: Sequence[str]) -> list[DocRow]:
         if not ids:
@@ -217,8 +216,7 @@ class SearchRepo:
             "SELECT kind, item_id, parent, title_keys, body_keys FROM search_docs "  # noqa: S608
             f"WHERE kind = ? AND item_id IN ({placeholders(len(ids))})"  # (kind, item_id) is indexed
         )
-        async with self._db.conn.execute(sql, (kind, *ids)) as cursor:
-            return [_doc(row) for row in await cursor.fetchall()]
+        return [_doc(row) for row in await self._db.conn.execute_fetchall(sql, (kind, *ids))]
 
     async def titles(self, items: Sequence[tuple[str, str]], locale: str) -> dict[tuple[str, str], str]:
         found: dict[tuple[str, str], str] = {}
@@ -227,8 +225,7 @@ class SearchRepo:
             "ORDER BY locale = ? DESC, locale LIMIT 1"
         )
         for kind, item_id in items:
-            async with self._db.conn.execute(sql, (kind, item_id, locale)) as cursor:
-                row = await cursor.fetchone()
-            if row is not None:
-                found[kind, item_id] = str(row[0])
+            rows = list(await self._db.conn.execute_fetchall(sql, (kind, item_id, locale)))
+            if rows:
+                found[kind, item_id] = str(rows[0][0])
         return found

@@ -199,14 +199,9 @@ class BotApiStandin:
         return await self.log.wait_for(method, predicate, timeout)
 
     def fail_next(self, method: str, status: int, description: str, retry_after: int | None = None) -> None:
-        """Make the next call of ``method`` fail once with ``status``/``description``.
-
-        e.g. ``fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)``,
-        ``fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user")``.
-        Several calls queue several failures. They come before the limits and the fault plan, and
-        count in :attr:`counters` (``faults["fail_next"]``, and ``too_many_requests`` for a 429)
-        when ``method`` is one of the ``limited_methods``.
-        """
+        """Make the next call of ``method`` fail once, e.g. ``fail_next("sendMessage", 429,
+        "Too Many Requests: retry after 1", retry_after=1)``. Several calls queue several failures,
+        before the limits and the fault plan; counted in :attr:`counters` for limited methods."""
         self._failures.setdefault(method.lower(), []).append(
             ApiError(status, description, retry_after, fault="fail_next")
         )
@@ -214,14 +209,12 @@ class BotApiStandin:
     def fail_next_raw(self, method: str, status: int, body: str, content_type: str = "text/html") -> None:
         """Like :meth:`fail_next`, but the answer is ``body`` as it is (an HTML error page, garbled
         JSON); ``{path}`` in it becomes the request's path, token and all, as some pages echo it."""
-        failure = ApiError(status, f"a raw {content_type} answer", fault="fail_next", raw=(body, content_type))
+        failure = ApiError(
+            status, f"a raw {content_type} answer", fault="fail_next", raw=(body, content_type)
+        )
         self._failures.setdefault(method.lower(), []).append(failure)
 
-    async def wait_until(
-        self,
-        condition: Callable[[], bool],
-        timeout: float = 10,
-    ) -> None:
+    async def wait_until(self, condition: Callable[[], bool], timeout: float = 10) -> None:
         """Wait until ``condition()`` holds, looking again after every ``limited_methods`` call
         (e.g. ``lambda: api.counters.sent >= 100``); TimeoutError after ``timeout`` seconds."""
         async with asyncio.timeout(timeout):
@@ -349,5 +342,7 @@ class BotApiStandin:
             return web.Response(status=502, text=BAD_GATEWAY_HTML, content_type="text/html")
         if raw is not None:
             text, content_type = raw
-            return web.Response(status=call.status, text=text.replace("{path}", request.path), content_type=content_type)
+            return web.Response(
+                status=call.status, text=text.replace("{path}", request.path), content_type=content_type
+            )
         return web.json_response(call.response, status=call.status)
