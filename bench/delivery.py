@@ -176,7 +176,7 @@ async def bench(args: argparse.Namespace, workdir: Path) -> Outcome:
     marker: asyncio.Future[None] | None = None
     logs: list[Path] = []
     try:
-        bot = await BotProcess.start(env, workdir / "bot-1.log")
+        bot = await BotProcess.start(env, workdir / "bot-1.log", fork=False)
         logs.append(bot.log_path)
         await bot.wait_until_polling(api)
         run = Run("bot")
@@ -206,7 +206,7 @@ async def bench(args: argparse.Namespace, workdir: Path) -> Outcome:
                 killed = True
                 print(f"kill -9 after {api.counters.sent:,} sends; restarting", file=sys.stderr)
                 api.consume_all()  # the next getUpdates is the new process's
-                bot = await BotProcess.start(env, workdir / "bot-2.log")
+                bot = await BotProcess.start(env, workdir / "bot-2.log", fork=False)
                 logs.append(bot.log_path)
                 await bot.wait_until_polling(api)
                 run = Run("bot after the restart")

@@ -251,7 +251,7 @@ async def one_round(space: Workspace, side: str, number: int) -> Round:
         db_path = space.workdir / f"bot-{number}.sqlite3"
         shutil.copyfile(space.template_db, db_path)
         env = {**bot_env(api.base_url, db_path, 30), **space.env_extra}
-        process = await BotProcess.start(env, log_path)
+        process = await BotProcess.start(env, log_path, fork=False)
     result = Round(side)
     try:
         await process.wait_until_polling(api, within=60)

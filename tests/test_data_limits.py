@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +18,8 @@ from bot.dataset import DatasetError
 from bot.domain.limits import FACT_TEXT_LIMIT, utf16_length
 from bot.store import Store
 from bot.testing.client import BotClient
-from tests.conftest import ADMIN_ID, DATA, REPO
+from bot.testing.process import run_cli
+from tests.conftest import ADMIN_ID, DATA
 
 
 def edited_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
@@ -124,16 +123,14 @@ async def test_what_the_bot_cant_show_is_refused_naming_file_entry_and_field(
     assert "\n" not in message, "one line"
 
 
+@pytest.mark.slow
 def test_the_cli_refuses_an_infinite_value_in_one_line(tmp_path: Path) -> None:
     edited = edited_copy(tmp_path, "trade.toml", r"^value_usd = .*$", "value_usd = inf")
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "data", "load", str(edited)],
-        cwd=REPO,
+    done = run_cli(
+        "data",
+        "load",
+        str(edited),
         env={"DATABASE_PATH": str(tmp_path / "cli.sqlite3"), "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
     )
     assert done.returncode == 1
     [line] = done.stderr.strip().splitlines()

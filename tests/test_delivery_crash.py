@@ -69,6 +69,9 @@ async def test_kill_9_mid_broadcast_resumes_with_nothing_lost(tmp_path: Path) ->
                 pending_at_kill = outbox.pending()
 
                 api.consume_all()
+                # A restart forked from the test zygote is instant; a real one takes longer than the
+                # second Telegram wants between two messages to one chat (the one in flight is resent).
+                await asyncio.sleep(1.1)
                 processes.append(await BotProcess.start(env, tmp_path / "bot-2.log"))
                 await processes[1].wait_until_polling(api)
                 await wait_until_delivered(outbox, processes[1], 300, within=30)

@@ -24,7 +24,7 @@ import pytest
 
 from bot.testing.broadcast import TOKEN, Outbox, queued, seed, write_update_file
 from bot.testing.broadcast import broadcast_env as bot_env
-from bot.testing.process import run_cli_async
+from bot.testing.process import ProcessLike, run_cli_async, start_piped
 from bot.testing.settings import REPO
 from bot.testing.standin import BotApiStandin
 
@@ -43,23 +43,18 @@ LONG = 240
 class BotRun:
     """One ``python -m bot run`` with its stdout and stderr collected line by line."""
 
-    def __init__(self, process: asyncio.subprocess.Process) -> None:
+    def __init__(self, process: ProcessLike, stdout: asyncio.StreamReader) -> None:
         self.process = process
         self.lines: list[str] = []
-        self._reader = asyncio.ensure_future(self._read())
+        self._reader = asyncio.ensure_future(self._read(stdout))
         self.exited = asyncio.ensure_future(process.wait())
 
     @classmethod
     async def start(cls, env: Mapping[str, str]) -> BotRun:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=REPO, env=dict(env), stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, limit=2**24,  # DEBUG lines can be long
-        )  # fmt: skip
-        return cls(process)
+        return cls(*await start_piped(env))
 
-    async def _read(self) -> None:
-        assert self.process.stdout is not None
-        async for line in self.process.stdout:
+    async def _read(self, stdout: asyncio.StreamReader) -> None:
+        async for line in stdout:
             self.lines.append(line.decode("utf-8", "replace").rstrip("\n"))
 
     def errors(self) -> list[str]:

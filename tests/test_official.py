@@ -8,7 +8,6 @@ import asyncio
 import datetime as dt
 import json
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,8 +21,8 @@ from bot.ingest.refresh import RefreshResult
 from bot.official import FETCH_ERRORS, RefreshLoop, fetch_official
 from bot.store import Store
 from bot.testing.client import BotClient
+from bot.testing.process import run_cli as run_command
 from tests.comtrade_standin import ComtradeStandin, Fault, make_row
-from tests.conftest import REPO
 
 KZ, BY = 398, 112
 TODAY = dt.date(2026, 11, 29)
@@ -264,20 +263,11 @@ async def run_cli(
         "COMTRADE_API_URL": api_url,
         "COMTRADE_API_KEY": "",
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        cwd=REPO,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 60)
-    return process.returncode or 0, out.decode(), err.decode()
+    done = await asyncio.to_thread(run_command, *args, env=env)
+    return done.returncode, done.stdout, done.stderr
 
 
+@pytest.mark.slow
 async def test_data_fetch_on_the_command_line_from_a_file_and_from_a_failing_api(
     store: Store, settings: Settings, tmp_path: Path
 ) -> None:

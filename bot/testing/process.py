@@ -1,8 +1,9 @@
 """``python -m bot ...`` as a process: its environment, a command run to completion, and the bot
 itself (``run``) in the background with its log in a file.
 
-Every process start pays Python's and, for ``run`` and ``chat``, aiogram's import (seconds on
-a busy machine): tests that start one are marked ``slow``.
+Commands are forked from a zygote that has imported the bot once (:mod:`bot.testing.launcher`):
+real processes, without aiogram's import (seconds of CPU) in each. Benchmarks start a fresh
+interpreter instead (``fork=False``), as production does. Tests that start one are marked ``slow``.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import sys
 from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
 
 from bot.config import Settings
+from bot.testing.launcher import Zygote, forking
 from bot.testing.settings import DATA, REPO
 
 if TYPE_CHECKING:
@@ -64,7 +66,21 @@ def run_cli(
 ) -> subprocess.CompletedProcess[str]:
     """``python -m bot ARGS`` to completion, stdout and stderr captured apart. With ``check``,
     a non-zero exit raises RuntimeError carrying both."""
-    done = subprocess.run(
+    if forking():
+        done = Zygote.shared().run(args, env, cwd, input, timeout)
+    else:
+        done = _exec(args, env, cwd, input, timeout)
+    if check and done.returncode != 0:
+        raise RuntimeError(
+            f"python -m bot {' '.join(args)} exited with {done.returncode}:\n{done.stdout}{done.stderr}"
+        )
+    return done
+
+
+def _exec(
+    args: tuple[str, ...], env: Mapping[str, str], cwd: Path, input: str | None, timeout: float
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         bot_command(*args),
         cwd=cwd,
         env=dict(env),
@@ -74,11 +90,6 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
-    if check and done.returncode != 0:
-        raise RuntimeError(
-            f"python -m bot {' '.join(args)} exited with {done.returncode}:\n{done.stdout}{done.stderr}"
-        )
-    return done
 
 
 async def run_cli_async(*args: str, env: Mapping[str, str], timeout: float = 60) -> str:
@@ -87,11 +98,47 @@ async def run_cli_async(*args: str, env: Mapping[str, str], timeout: float = 60)
     return done.stdout
 
 
+class ProcessLike(Protocol):
+    """What :class:`BotProcess` needs of a process: asyncio's, or a :class:`~bot.testing.launcher.Child`."""
+
+    @property
+    def pid(self) -> int: ...
+    @property
+    def returncode(self) -> int | None: ...
+    async def wait(self) -> int: ...
+    def kill(self) -> None: ...
+    def send_signal(self, signum: int) -> None: ...
+
+
+async def start_piped(env: Mapping[str, str]) -> tuple[ProcessLike, asyncio.StreamReader]:
+    """``python -m bot run`` with stdout and stderr on one pipe (not a file: a test that limits the
+    bot's file sizes still reads its log), forked from the zygote unless ``BOT_TEST_FORK=0``."""
+    if not forking():
+        process = await asyncio.create_subprocess_exec(
+            *bot_command("run"), cwd=REPO, env=dict(env), stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, limit=2**24,  # DEBUG lines can be long
+        )  # fmt: skip
+        assert process.stdout is not None
+        return process, process.stdout
+    zygote = await asyncio.to_thread(Zygote.shared)
+    read_end, write_end = os.pipe()
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    try:
+        child = zygote.spawn(["run"], env, REPO, devnull, write_end, write_end)
+    finally:
+        os.close(devnull)
+        os.close(write_end)
+    reader = asyncio.StreamReader(limit=2**24)
+    loop = asyncio.get_running_loop()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(read_end, "rb", 0))
+    return child, reader
+
+
 @dataclass
 class BotProcess:
     """One ``python -m bot run`` in the background; stdout and stderr go to ``log_path``."""
 
-    process: asyncio.subprocess.Process
+    process: ProcessLike
     log_path: Path
     log_file: IO[bytes]
     exited: asyncio.Future[int] = field(init=False)
@@ -100,8 +147,17 @@ class BotProcess:
         self.exited = asyncio.ensure_future(self.process.wait())
 
     @classmethod
-    async def start(cls, env: Mapping[str, str], log_path: Path) -> BotProcess:
+    async def start(cls, env: Mapping[str, str], log_path: Path, *, fork: bool = True) -> BotProcess:
+        """``fork``: from the zygote (tests); ``False``: a fresh interpreter (benchmarks)."""
         log_file = log_path.open("wb")
+        if fork and forking():
+            zygote = await asyncio.to_thread(Zygote.shared)  # its first start takes seconds
+            devnull = os.open(os.devnull, os.O_RDONLY)
+            try:
+                child = zygote.spawn(["run"], env, REPO, devnull, log_file.fileno(), log_file.fileno())
+            finally:
+                os.close(devnull)
+            return cls(child, log_path, log_file)
         process = await asyncio.create_subprocess_exec(
             *bot_command("run"),
             cwd=REPO,
