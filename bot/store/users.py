@@ -22,9 +22,8 @@ class UserRepo:
             return self._locales[user_id]
         except KeyError:
             pass
-        async with self._db.conn.execute("SELECT locale FROM users WHERE id = ?", (user_id,)) as cursor:
-            row = await cursor.fetchone()
-        locale: str | None = row["locale"] if row else None
+        row = await self._db.read_one("SELECT locale FROM users WHERE id = ?", (user_id,))
+        locale: str | None = row[0] if row else None
         self._locales[user_id] = locale
         return locale
 
