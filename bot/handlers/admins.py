@@ -33,10 +33,11 @@ class ChatAdmins:
     def __init__(self, ttl: float = ADMIN_CACHE_SECONDS, maxsize: int = 10_000) -> None:
         self._known: TTLCache[tuple[int | str, int], bool] = TTLCache(maxsize=maxsize, ttl=ttl)
 
-    async def is_admin(self, bot: Bot, chat_id: int | str, user_id: int) -> bool:
-        """Whether ``user_id`` administers ``chat_id`` (a chat id or ``@username``)."""
+    async def is_admin(self, bot: Bot, chat_id: int | str, user_id: int, *, fresh: bool = False) -> bool:
+        """Whether ``user_id`` administers ``chat_id`` (a chat id or ``@username``); ``fresh``:
+        ask Telegram even if known (connecting a channel right after being made its admin)."""
         key = (chat_id, user_id)
-        known = self._known.get(key)
+        known = None if fresh else self._known.get(key)
         if known is not None:
             return known
         try:

@@ -53,9 +53,9 @@ async def _find(bot: Bot, name: str) -> ChatFullInfo | None:
 
 
 async def _may_manage(
-    bot: Bot, chat_admins: ChatAdmins, settings: Settings, chat_id: int, user: User
+    bot: Bot, chat_admins: ChatAdmins, settings: Settings, chat_id: int, user: User, *, fresh: bool = False
 ) -> bool:
-    return user.id in settings.admin_ids or await chat_admins.is_admin(bot, chat_id, user.id)
+    return user.id in settings.admin_ids or await chat_admins.is_admin(bot, chat_id, user.id, fresh=fresh)
 
 
 async def _bot_can_post(bot: Bot, chat_id: int) -> bool:
@@ -90,7 +90,7 @@ async def connect(
     if not await _bot_can_post(bot, chat.id):
         await telegram.answer(message, render_bot_not_admin(title))
         return
-    if not await _may_manage(bot, chat_admins, settings, chat.id, user):
+    if not await _may_manage(bot, chat_admins, settings, chat.id, user, fresh=True):
         await telegram.answer(message, render_not_channel_admin(title))
         return
     await store.chats.connect_channel(chat.id, title, user.id, locale)

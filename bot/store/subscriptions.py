@@ -94,7 +94,7 @@ class SubscriptionRepo:
             sql = """SELECT r.active, s.sector_id FROM subscribers r
                      LEFT JOIN subscriptions s ON s.chat_id = r.chat_id WHERE r.chat_id = ?"""
             async with conn.execute(sql, (chat_id,)) as cursor:
-                rows = await cursor.fetchall()
+                rows = list(await cursor.fetchall())
             kept = {str(row[1]) for row in rows if row[1] is not None}
             active = bool(rows) and bool(rows[0][0])
             followed = kept if active else set()

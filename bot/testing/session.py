@@ -57,6 +57,7 @@ _ADMIN_RIGHTS = [
     "can_post_stories",
     "can_edit_stories",
     "can_delete_stories",
+    "can_send_welcome_messages",
     "can_post_messages",
     "can_edit_messages",
     "can_pin_messages",
