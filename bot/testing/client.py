@@ -27,7 +27,8 @@ from aiogram.methods import (
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.testing.limits import utf16_length
-from bot.testing.session import BOT_ID, RecordingSession, calls_for_this_update, chat_member
+from bot.testing.members import chat_member
+from bot.testing.session import BOT_ID, BOT_USER, RecordingSession, calls_for_this_update
 
 _MENTION_RE = re.compile(r"@[A-Za-z0-9_]{3,}")
 #: Who an anonymous group admin's messages come from (with the group as ``sender_chat``).
@@ -266,8 +267,8 @@ class BotClient:
             "chat": chat,
             "from": self._user(None),
             "date": now,
-            "old_chat_member": chat_member(old, BOT_ID),
-            "new_chat_member": chat_member(new, BOT_ID),
+            "old_chat_member": chat_member(old, BOT_ID, BOT_USER),
+            "new_chat_member": chat_member(new, BOT_ID, BOT_USER),
         }
         return await self._feed({"my_chat_member": update})
 

@@ -21,6 +21,7 @@ from aiogram.methods.base import Response, TelegramType
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
 from bot.testing.limits import png_size
+from bot.testing.members import NO_GIFTS, chat_member
 
 BOT_ID = 42
 BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "BK Trade", "username": "bk_trade_bot"}
@@ -36,66 +37,6 @@ def _response_model(returning: Any) -> type[Response[Any]]:
     if model is None:
         model = _RESPONSE_MODELS[returning] = Response[returning]
     return model
-
-
-_NO_GIFTS = {
-    "unlimited_gifts": False,
-    "limited_gifts": False,
-    "unique_gifts": False,
-    "premium_subscription": False,
-    "gifts_from_channels": False,
-}
-_ADMIN_RIGHTS = [
-    "can_be_edited",
-    "can_manage_chat",
-    "can_delete_messages",
-    "can_manage_video_chats",
-    "can_restrict_members",
-    "can_promote_members",
-    "can_change_info",
-    "can_invite_users",
-    "can_post_stories",
-    "can_edit_stories",
-    "can_delete_stories",
-    "can_send_welcome_messages",
-    "can_post_messages",
-    "can_edit_messages",
-    "can_pin_messages",
-]
-_RESTRICTED_RIGHTS = [
-    "is_member",
-    "can_send_messages",
-    "can_send_audios",
-    "can_send_documents",
-    "can_send_photos",
-    "can_send_videos",
-    "can_send_video_notes",
-    "can_send_voice_notes",
-    "can_send_polls",
-    "can_send_other_messages",
-    "can_add_web_page_previews",
-    "can_react_to_messages",
-    "can_edit_tag",
-    "can_change_info",
-    "can_invite_users",
-    "can_pin_messages",
-    "can_manage_topics",
-]
-
-
-def chat_member(status: str, user_id: int) -> dict[str, Any]:
-    """A ChatMember as Telegram sends it, for ``status``."""
-    user = BOT_USER if user_id == BOT_ID else {"id": user_id, "is_bot": False, "first_name": "Member"}
-    member: dict[str, Any] = {"status": status, "user": user}
-    if status in ("creator", "administrator"):
-        member["is_anonymous"] = False
-    if status == "administrator":
-        member.update(dict.fromkeys(_ADMIN_RIGHTS, True))
-    if status == "restricted":
-        member.update(dict.fromkeys(_RESTRICTED_RIGHTS, True), until_date=0)
-    if status == "kicked":
-        member["until_date"] = 0
-    return member
 
 
 def _chat(chat_id: int | str | None) -> dict[str, Any]:
@@ -203,9 +144,8 @@ class RecordingSession(BaseSession):
         if method.__api_method__ == "getMe":
             return BOT_USER
         if isinstance(method, GetChatMember):
-            return chat_member(
-                self.members.get((int(method.chat_id), method.user_id), "member"), method.user_id
-            )
+            status = self.members.get((int(method.chat_id), method.user_id), "member")
+            return chat_member(status, method.user_id, BOT_USER if method.user_id == BOT_ID else None)
         if isinstance(method, GetChat):
             return self._get_chat(method.chat_id)
         return True
@@ -220,7 +160,7 @@ class RecordingSession(BaseSession):
                     **chat,
                     "accent_color_id": 0,
                     "max_reaction_count": 11,
-                    "accepted_gift_types": _NO_GIFTS,
+                    "accepted_gift_types": NO_GIFTS,
                 }
         raise TelegramBadRequest(method=GetChat(chat_id=chat_id), message="Bad Request: chat not found")
 
