@@ -25,6 +25,7 @@ from bot.alerts import announce_new_data
 from bot.config import Settings
 from bot.delivery import DeliveryWorker
 from bot.handlers import routers
+from bot.handlers.admins import ChatAdmins
 from bot.logs import log_loop_exception
 from bot.metrics import Metrics
 from bot.middlewares import ForgedUpdateMiddleware, LocaleMiddleware, ObserveMiddleware, ThrottlingMiddleware
@@ -77,7 +78,13 @@ def create_dispatcher(
     metrics = metrics or Metrics()
     engine = engine or SearchEngine(store.search)
     dispatcher = Dispatcher(
-        settings=settings, store=store, i18n=i18n, delivery=delivery, metrics=metrics, engine=engine
+        settings=settings,
+        store=store,
+        i18n=i18n,
+        delivery=delivery,
+        metrics=metrics,
+        engine=engine,
+        chat_admins=ChatAdmins(),  # who administers which group or channel, asked briefly
     )
     observe = ObserveMiddleware(metrics)
     dispatcher.update.outer_middleware(observe)

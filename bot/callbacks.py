@@ -20,6 +20,7 @@ class MenuAction(StrEnum):
     SOURCES = "src"
     LANGUAGE = "l"
     HELP = "h"
+    SUBSCRIPTIONS = "b"
 
 
 class ChartKind(StrEnum):
@@ -66,6 +67,20 @@ class SubscribeCb(CallbackData, prefix="b1"):
 
 class ManageSubscriptionsCb(CallbackData, prefix="b2"):
     """Open the /subscribe toggles (the button under every delivered update)."""
+
+
+class FollowOfferCb(CallbackData, prefix="b3"):
+    """The one-time offer under a reader's first /turnover or sector card: follow ``item``
+    (``figures`` or a sector id)."""
+
+    item: str
+
+
+class ChannelCb(CallbackData, prefix="h1"):
+    """A connected channel's sector toggle ("*" for all; "" opens its toggles)."""
+
+    chat_id: int
+    sector_id: str = ""
 
 
 class PublishAction(StrEnum):

@@ -69,15 +69,17 @@ async def sectors_screen(store: Store, locale: str) -> Rendered:
 
 async def sector_screen(store: Store, locale: str, sector_id: str, chat_id: int | None = None) -> Rendered:
     """The sector card; with ``chat_id`` its subscribe button shows that chat's state."""
-    subscribed = chat_id is not None and sector_id in await store.subscriptions.sectors_of(chat_id)
+    followed = await store.subscriptions.sectors_of(chat_id) if chat_id is not None else frozenset()
+    through_all = ALL_SECTORS in followed  # "all sectors" covers this one too
+    subscribed = through_all or sector_id in followed
 
     async def render() -> Rendered:
         card = await store.sectors.card(sector_id, locale)
         if card is None:
             return render_unknown_sector(sector_id, await store.sectors.all(locale))
-        return render_sector_card(card, locale, subscribed=subscribed)
+        return render_sector_card(card, locale, subscribed=subscribed, through_all=through_all)
 
-    return await cached(store, ("sector", sector_id[:64], subscribed, locale), render)
+    return await cached(store, ("sector", sector_id[:64], subscribed, through_all, locale), render)
 
 
 async def sources_screen(store: Store, locale: str, page: int = 0, source_id: str | None = None) -> Rendered:

@@ -41,6 +41,7 @@ async def test_start_greets_by_name_with_the_main_menu(
         tr(i18n, lang, "📊 Turnover"),
         tr(i18n, lang, "🏭 Sectors"),
         tr(i18n, lang, "📚 Sources"),
+        tr(i18n, lang, "🔔 Subscriptions"),
         tr(i18n, lang, "🌐 Language"),
         tr(i18n, lang, "❓ Help"),
     ]

@@ -11,9 +11,11 @@ from aiogram import Router
 
 from bot.handlers import (
     admin,
+    channels,
     chart,
     errors,
     fallback,
+    groups,
     inline,
     language,
     products,
@@ -37,6 +39,8 @@ def routers() -> list[Router]:
         sources.create_router(),
         language.create_router(),
         subscriptions.create_router(),
+        channels.create_router(),  # before search: a forwarded channel post connects the channel
+        groups.create_router(),  # mentions and replies in groups, the bot's own membership
         inline.create_router(),
         products.create_router(),
         search.create_router(),  # free text: after every command

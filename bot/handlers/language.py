@@ -1,4 +1,5 @@
-"""/language: the reader's choice is stored and wins over Telegram's language_code."""
+"""/language: the reader's choice is stored and wins over Telegram's language_code; in a
+group its administrators choose the group's language."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from aiogram.utils.i18n import I18n
 from bot.callbacks import LanguageCb
 from bot.config import Settings
 from bot.handlers import telegram
+from bot.handlers.admins import ChatAdmin, refuse_callback, refuse_message
 from bot.store import Store
 from bot.views.menu import bot_commands, render_language_choice, render_language_set
 
@@ -35,16 +37,18 @@ async def choose_language(
 ) -> None:
     chosen = callback_data.locale
     user = callback.from_user
-    await store.users.set_locale(user.id, chosen.value, user.language_code)
-    # A choice in a private chat is the reader's own; in a group it is one member's, so it
-    # changes neither the group's deliveries nor the group's menu.
+    # A choice in a private chat is the reader's own; in a group (made by an administrator,
+    # see create_router) it is the group's: its replies and deliveries, not the member's.
     private = event_chat is None or event_chat.type == ChatType.PRIVATE
     chat_id = telegram.chat_id_of(event_chat, user)
     if private:
+        await store.users.set_locale(user.id, chosen.value, user.language_code)
         await store.subscriptions.set_locale(chat_id, chosen.value)  # deliveries follow the choice
+    elif event_chat is not None:
+        await store.chats.set_locale(event_chat.id, event_chat.type, event_chat.title, chosen.value)
     with i18n.use_locale(chosen.value):
         await callback.answer()
-        await telegram.edit(callback, render_language_set(chosen))
+        await telegram.edit(callback, render_language_set(chosen, group=not private))
         if private:
             try:
                 # The reader's own command menu follows their choice (chat scope wins over language_code).
@@ -58,6 +62,8 @@ async def choose_language(
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(language, Command("language"))
-    router.callback_query.register(choose_language, LanguageCb.filter())
+    router.message.register(language, Command("language"), ChatAdmin())
+    router.message.register(refuse_message, Command("language"))  # not a group administrator
+    router.callback_query.register(choose_language, LanguageCb.filter(), ChatAdmin())
+    router.callback_query.register(refuse_callback, LanguageCb.filter())
     return router

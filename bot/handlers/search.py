@@ -1,4 +1,4 @@
-"""Free text in private chats: questions in people's own words, in any of the four languages.
+"""Free text in private chats (in groups: :mod:`bot.handlers.groups`): questions in people's own words, in any of the four languages.
 
 The answer is the screen the matching command shows (/turnover with the asked flow first,
 a sector card, a topic card, /sources), in the reader's language whatever the question's.
@@ -16,6 +16,7 @@ from aiogram.types import CallbackQuery, Chat, Message
 from bot import screens
 from bot.callbacks import SearchCb
 from bot.handlers import telegram
+from bot.handlers.offers import offered_item, with_offer
 from bot.search.engine import SearchEngine
 from bot.search.model import Decision, Target
 from bot.store import Store
@@ -44,7 +45,11 @@ async def ask(message: Message, store: Store, engine: SearchEngine, locale: str)
         decision.confidence,
         ", ".join(map(str, decision.suggestions)) or "none",
     )
-    await telegram.answer(message, await answer_screen(store, locale, decision, message.chat.id))
+    screen = await answer_screen(store, locale, decision, message.chat.id)
+    item = offered_item(decision)
+    if item is not None:
+        screen = await with_offer(screen, store, locale, message.chat, message.from_user, item)
+    await telegram.answer(message, screen)
 
 
 async def open_suggestion(

@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, Chat, Message
 from bot import screens
 from bot.callbacks import SectorCb
 from bot.handlers import telegram
+from bot.handlers.offers import with_offer
 from bot.store import Store
 
 
@@ -27,6 +28,9 @@ async def open_sector(
     if callback_data.sector_id:
         chat_id = telegram.chat_id_of(event_chat, callback.from_user)
         screen = await screens.sector_screen(store, locale, callback_data.sector_id, chat_id)
+        screen = await with_offer(
+            screen, store, locale, event_chat, callback.from_user, callback_data.sector_id
+        )
     else:
         screen = await screens.sectors_screen(store, locale)
     await telegram.edit(callback, screen)

@@ -8,12 +8,16 @@ from aiogram.types import CallbackQuery, Message
 
 from bot import screens
 from bot.callbacks import TurnoverCb
+from bot.domain.models import FIGURES
 from bot.handlers import telegram
+from bot.handlers.offers import with_offer
 from bot.store import Store
 
 
 async def turnover(message: Message, command: CommandObject, store: Store, locale: str) -> None:
-    await telegram.answer(message, await screens.turnover_screen(store, locale, command.args))
+    screen = await screens.turnover_screen(store, locale, command.args)
+    screen = await with_offer(screen, store, locale, message.chat, message.from_user, FIGURES)
+    await telegram.answer(message, screen)
 
 
 async def switch_period(

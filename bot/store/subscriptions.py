@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 import aiosqlite
 
+from bot.domain.models import ALL_SECTORS, FIGURES
 from bot.store.db import NOW, Database
+
+
+@dataclass(frozen=True)
+class Switched:
+    """What a switch did: whether ``item`` is followed now, whether anything changed, and
+    whether "all sectors" was on before (turning one sector off turns it off)."""
+
+    on: bool
+    changed: bool
+    all_was_on: bool
 
 
 class SubscriptionRepo:
@@ -65,6 +77,54 @@ class SubscriptionRepo:
                 "INSERT OR IGNORE INTO subscriptions (chat_id, sector_id) VALUES (?, ?)", (chat_id, sector_id)
             )
             return True
+
+    async def switch(
+        self,
+        chat_id: int,
+        user_id: int | None,
+        locale: str,
+        item: str,
+        on: bool | None,
+        sector_ids: Collection[str],
+    ) -> Switched:
+        """Turn ``item`` (a sector, ``'*'`` or ``figures``) on, off, or over (``on`` None), with
+        "all sectors" as a master switch over ``sector_ids``: on, it stands for every sector;
+        one sector off turns it off and keeps the others; every sector on is "all" again."""
+        async with self._db.transaction() as conn:
+            sql = """SELECT r.active, s.sector_id FROM subscribers r
+                     LEFT JOIN subscriptions s ON s.chat_id = r.chat_id WHERE r.chat_id = ?"""
+            async with conn.execute(sql, (chat_id,)) as cursor:
+                rows = list(await cursor.fetchall())
+            kept = {str(row[1]) for row in rows if row[1] is not None}
+            active = bool(rows) and bool(rows[0][0])
+            followed = kept if active else set()
+            all_on = ALL_SECTORS in followed
+            covered = item in followed or (item not in (FIGURES, ALL_SECTORS) and all_on)
+            turn_on = not covered if on is None else on
+            if turn_on == covered:
+                return Switched(turn_on, False, all_on)
+            wanted = set(followed)
+            if turn_on:
+                # Also revives a chat deactivated because it had blocked the bot, with what it followed.
+                await upsert_subscriber(conn, chat_id, user_id, locale)
+                wanted = kept | {item}
+            elif item == ALL_SECTORS:
+                wanted -= {ALL_SECTORS, *sector_ids}
+            elif item == FIGURES:
+                wanted.discard(FIGURES)
+            else:
+                if all_on:
+                    wanted |= set(sector_ids)
+                wanted -= {ALL_SECTORS, item}
+            chosen = wanted & set(sector_ids)
+            if ALL_SECTORS in wanted or (sector_ids and chosen >= set(sector_ids)):
+                wanted = (wanted - set(sector_ids)) | {ALL_SECTORS}
+            await conn.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
+            await conn.executemany(
+                "INSERT INTO subscriptions (chat_id, sector_id) VALUES (?, ?)",
+                [(chat_id, sector_id) for sector_id in sorted(wanted)],
+            )
+            return Switched(turn_on, True, all_on)
 
     async def set_locale(self, chat_id: int, locale: str) -> None:
         """Deliveries follow the reader's /language choice."""

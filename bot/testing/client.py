@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +26,13 @@ from aiogram.methods import (
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot.testing.session import RecordingSession, calls_for_this_update
+from bot.testing.limits import utf16_length
+from bot.testing.members import chat_member
+from bot.testing.session import BOT_ID, BOT_USER, RecordingSession, calls_for_this_update
+
+_MENTION_RE = re.compile(r"@[A-Za-z0-9_]{3,}")
+#: Who an anonymous group admin's messages come from (with the group as ``sender_chat``).
+ANONYMOUS_ADMIN = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
 
 
 @dataclass
@@ -199,25 +206,71 @@ class BotClient:
             return Message.model_validate(raw, context={"bot": self.bot})
         return raw
 
-    async def send(self, text: str, *, lang: str | None = None, chat_type: str = "private") -> Replies:
+    async def send(
+        self,
+        text: str,
+        *,
+        lang: str | None = None,
+        chat_type: str = "private",
+        chat_id: int | None = None,
+        reply_to: Reply | None = None,
+        anonymous: bool = False,
+        forwarded_from: dict[str, Any] | None = None,
+    ) -> Replies:
         """The user types ``text`` (a command or anything else) in their private chat with the
-        bot, or with ``chat_type="group"`` in a group the bot is in."""
+        bot, or with ``chat_type="group"`` in a group the bot is in (``chat_id``, by default
+        minus the user's id). ``@names`` in it are mentions; ``reply_to`` a message of the bot's
+        makes it a reply; ``anonymous``: an anonymous group admin, writing as the group;
+        ``forwarded_from``: a channel (as a Chat dict) the message is a post forwarded from."""
         now = int(dt.datetime.now(tz=dt.UTC).timestamp())
         if chat_type == "private":
             chat = {"id": self.user_id, "type": "private", "first_name": self.first_name}
         else:
-            chat = {"id": -self.user_id, "type": chat_type, "title": "Trade desk"}
-        message = {
+            chat = {"id": chat_id or -self.user_id, "type": chat_type, "title": "Trade desk"}
+        message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": now,
             "chat": chat,
             "from": self._user(lang),
             "text": text,
         }
+        entities = [
+            {"type": "mention", "offset": utf16_length(text[: m.start()]), "length": utf16_length(m[0])}
+            for m in _MENTION_RE.finditer(text)
+        ]
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+            entities.insert(0, {"type": "bot_command", "offset": 0, "length": utf16_length(command)})
+        if entities:
+            message["entities"] = entities
+        if anonymous:
+            message["from"] = dict(ANONYMOUS_ADMIN)
+            message["sender_chat"] = chat
+        if reply_to is not None and isinstance(reply_to.result, Message):
+            message["reply_to_message"] = reply_to.result.model_dump(
+                mode="json", exclude_none=True, by_alias=True
+            )
+        if forwarded_from is not None:
+            message["forward_origin"] = {
+                "type": "channel",
+                "date": now,
+                "chat": forwarded_from,
+                "message_id": 7,
+            }
         return await self._feed({"message": message})
+
+    async def membership(self, chat: dict[str, Any], old: str, new: str) -> Replies:
+        """The user changed the bot's status in ``chat`` (a Chat dict) from ``old`` to ``new``
+        (``member``, ``administrator``, ``left``, ``kicked``): a ``my_chat_member`` update."""
+        now = int(dt.datetime.now(tz=dt.UTC).timestamp())
+        update = {
+            "chat": chat,
+            "from": self._user(None),
+            "date": now,
+            "old_chat_member": chat_member(old, BOT_ID, BOT_USER),
+            "new_chat_member": chat_member(new, BOT_ID, BOT_USER),
+        }
+        return await self._feed({"my_chat_member": update})
 
     async def press(
         self, data: CallbackData | str, *, on: Reply | None = None, lang: str | None = None

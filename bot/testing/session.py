@@ -15,14 +15,16 @@ from typing import Any, cast
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
-from aiogram.exceptions import TelegramAPIError
-from aiogram.methods import EditMessageText, SendMessage, SendPhoto, TelegramMethod
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.methods import EditMessageText, GetChat, GetChatMember, SendMessage, SendPhoto, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
 from bot.testing.limits import png_size
+from bot.testing.members import NO_GIFTS, chat_member
 
-BOT_USER = {"id": 42, "is_bot": True, "first_name": "BK Trade", "username": "bk_trade_bot"}
+BOT_ID = 42
+BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "BK Trade", "username": "bk_trade_bot"}
 
 
 _RESPONSE_MODELS: dict[Any, type[Response[Any]]] = {}
@@ -65,6 +67,22 @@ class RecordingSession(BaseSession):
         self._message_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
         self._failures: list[tuple[str | None, TelegramAPIError]] = []
+        #: getChatMember's answers, as a test sets them (:meth:`set_member`); "member" otherwise.
+        self.members: dict[tuple[int, int], str] = {}
+        #: getChat's answers by chat id (:meth:`add_chat`), also found by ``@username``.
+        self.chats: dict[int, dict[str, Any]] = {}
+
+    def set_member(self, chat_id: int, user_id: int, status: str) -> None:
+        """What getChatMember says of ``user_id`` in ``chat_id``: ``creator``, ``administrator``,
+        ``member``, ``restricted``, ``left`` or ``kicked``."""
+        self.members[(chat_id, user_id)] = status
+
+    def add_chat(self, chat_id: int, chat_type: str, title: str, username: str | None = None) -> None:
+        """A chat getChat knows (by id, or by ``@username``)."""
+        chat: dict[str, Any] = {"id": chat_id, "type": chat_type, "title": title}
+        if username:
+            chat["username"] = username
+        self.chats[chat_id] = chat
 
     def fail_next(self, error: TelegramAPIError, *, api_method: str | None = None) -> None:
         """The next call (of ``api_method``, e.g. ``"editMessageText"``) raises ``error``."""
@@ -125,7 +143,26 @@ class RecordingSession(BaseSession):
             }
         if method.__api_method__ == "getMe":
             return BOT_USER
+        if isinstance(method, GetChatMember):
+            status = self.members.get((int(method.chat_id), method.user_id), "member")
+            return chat_member(status, method.user_id, BOT_USER if method.user_id == BOT_ID else None)
+        if isinstance(method, GetChat):
+            return self._get_chat(method.chat_id)
         return True
+
+    def _get_chat(self, chat_id: int | str) -> dict[str, Any]:
+        for chat in self.chats.values():
+            if chat["id"] == chat_id or (
+                isinstance(chat_id, str)
+                and chat.get("username", "").casefold() == chat_id.lstrip("@").casefold()
+            ):
+                return {
+                    **chat,
+                    "accent_color_id": 0,
+                    "max_reaction_count": 11,
+                    "accepted_gift_types": NO_GIFTS,
+                }
+        raise TelegramBadRequest(method=GetChat(chat_id=chat_id), message="Bad Request: chat not found")
 
     def _photo_sizes(self, photo: Any) -> list[dict[str, Any]]:
         """Telegram's answer to a photo: a thumbnail and the full size, each with a file_id.

@@ -29,6 +29,7 @@ def command_descriptions() -> list[tuple[str, str]]:
         ("subscribe", _("Get new facts on the sectors you follow")),
         ("subscriptions", _("What you follow")),
         ("unsubscribe", _("Stop updates")),
+        ("channel", _("Connect a channel you administer")),
         ("language", _("Change the language")),
         ("help", _("What the bot can do")),
         ("start", _("Main menu")),
@@ -66,9 +67,10 @@ def main_menu() -> InlineKeyboardMarkup:
     builder.button(text=_("📊 Turnover"), callback_data=MenuCb(action=MenuAction.TURNOVER))
     builder.button(text=_("🏭 Sectors"), callback_data=MenuCb(action=MenuAction.SECTORS))
     builder.button(text=_("📚 Sources"), callback_data=MenuCb(action=MenuAction.SOURCES))
+    builder.button(text=_("🔔 Subscriptions"), callback_data=MenuCb(action=MenuAction.SUBSCRIPTIONS))
     builder.button(text=_("🌐 Language"), callback_data=MenuCb(action=MenuAction.LANGUAGE))
     builder.button(text=_("❓ Help"), callback_data=MenuCb(action=MenuAction.HELP))
-    builder.adjust(2, 2, 1)
+    builder.adjust(2, 2, 2)
     return builder.as_markup()
 
 
@@ -85,6 +87,10 @@ def render_start(first_name: str | None) -> Rendered:
             _(
                 "Belarusian and Kazakh statistics often differ: I show both, and every figure "
                 "comes with its source."
+            ),
+            _(
+                "🔔 Subscriptions: choose the sectors you follow, and new facts and trade figures "
+                "come to you as they are published."
             ),
             _("Choose below or type /help."),
         ]
@@ -111,7 +117,12 @@ def render_language_choice(current: str) -> Rendered:
     return Rendered(bold(_("🌐 Choose the language")), builder.as_markup())
 
 
-def render_language_set(locale: Locale) -> Rendered:
+def render_language_set(locale: Locale, *, group: bool = False) -> Rendered:
+    if group:
+        text = _("✅ This chat's language: {language}. Replies and updates here come in it.").format(
+            language=LANGUAGE_NAMES[locale]
+        )
+        return Rendered(text, main_menu())
     text = _("✅ Language: {language}. The command menu is now in this language too.").format(
         language=LANGUAGE_NAMES[locale]
     )

@@ -52,12 +52,20 @@ def _facts_block(facts: tuple[Fact, ...], locale: str) -> str:
     return "\n".join(lines)
 
 
-def _card_text(card: SectorCard, shown: int, locale: str) -> str:
+def _following(subscribed: bool, through_all: bool) -> str | None:
+    if through_all:
+        return _("🔔 Following: this chat follows all sectors.")
+    return _("🔔 Following: this chat follows this sector.") if subscribed else None
+
+
+def _card_text(card: SectorCard, shown: int, locale: str, following: str | None = None) -> str:
     topics = card.topics[:shown]
     used = {sid for topic in topics for sid in topic.source_ids}
     sources = [source for source in card.sources if source.id in used]
     numbers = numbering(sources)
     parts = [f"{quote(card.sector.emoji)} {bold(card.sector.name)}\n{quote(card.sector.summary)}"]
+    if following:
+        parts[0] += "\n" + italic(following)
     if card.facts:
         parts.append(_facts_block(card.facts, locale))
     parts += [_topic_block(topic, numbers, locale) for topic in topics]
@@ -92,13 +100,17 @@ def sector_card_keyboard(
     return InlineKeyboardMarkup(inline_keyboard=layout)
 
 
-def render_sector_card(card: SectorCard, locale: str, *, subscribed: bool = False) -> Rendered:
-    """The card with as many topics as fit one Telegram message, newest first."""
+def render_sector_card(
+    card: SectorCard, locale: str, *, subscribed: bool = False, through_all: bool = False
+) -> Rendered:
+    """The card with as many topics as fit one Telegram message, newest first; it says
+    "following" when the chat follows the sector, also through "all sectors"."""
     shown = len(card.topics)
-    text = _card_text(card, shown, locale)
+    following = _following(subscribed, through_all)
+    text = _card_text(card, shown, locale, following)
     while utf16_length(text) > SAFE_LIMIT and shown > 1:
         shown -= 1
-        text = _card_text(card, shown, locale)
+        text = _card_text(card, shown, locale, following)
     return Rendered(text, sector_card_keyboard(card.sector.id, subscribed, card.sector.name))
 
 

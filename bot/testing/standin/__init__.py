@@ -46,6 +46,10 @@ The limits and faults apply to the methods in ``limited_methods`` (``sendMessage
 a 429 comes first (a refused request is not counted against the window), then the chat's own
 faults (blocked, not found, migrated, scripted failures), then the random ones.
 
+Groups and channels: ``api.chats.add_chat(-1001, "channel", "News", username="news")`` makes a
+chat getChat knows (and updates show), ``api.chats.set_member(chat_id, user_id, "administrator")``
+what getChatMember answers ("member" otherwise).
+
 The parts: ``server`` (the HTTP side and what tests look at), ``calls`` (the record of calls),
 ``updates`` (pushed updates and the long poll), ``methods`` and ``messages`` (the answers),
 ``chats`` (the bot, users, messages, files), ``faults`` (limits and the fault plan),

@@ -26,6 +26,34 @@ class Chats:
         #: The callback queries pushed, which answerCallbackQuery may answer.
         self.issued_callbacks: set[str] = set()
         self._message_ids: dict[int, itertools.count[int]] = {}
+        #: getChatMember's answers by (chat, user), as a test sets them; "member" otherwise.
+        self.members: dict[tuple[int, int], str] = {}
+        #: Channels (and named groups) getChat knows, by id; also found by ``@username``.
+        self.known: dict[int, dict[str, Json]] = {}
+
+    def set_member(self, chat_id: int, user_id: int, status: str) -> None:
+        """``creator``, ``administrator``, ``member``, ``left`` or ``kicked``."""
+        self.members[(chat_id, user_id)] = status
+
+    def add_chat(
+        self, chat_id: int, chat_type: str, title: str, username: str | None = None
+    ) -> dict[str, Json]:
+        """A channel or group with a title (and ``@username``), as getChat and updates show it."""
+        chat: dict[str, Json] = {"id": chat_id, "type": chat_type, "title": title}
+        if username:
+            chat["username"] = username
+        self.known[chat_id] = chat
+        return chat
+
+    def find(self, ref: Json) -> dict[str, Json] | None:
+        """A known chat by id or ``@username``."""
+        for chat in self.known.values():
+            if chat["id"] == ref or (
+                isinstance(ref, str)
+                and str(chat.get("username", "")).casefold() == ref.lstrip("@").casefold()
+            ):
+                return chat
+        return None
 
     def user(
         self, user_id: int, language_code: str | None, first_name: str, username: str | None
@@ -51,6 +79,8 @@ class Chats:
 
     def chat(self, chat_id: int) -> dict[str, Json]:
         """A private chat for a positive id, a supergroup for a negative one."""
+        if chat_id in self.known:
+            return dict(self.known[chat_id])
         if chat_id < 0:
             return {"id": chat_id, "type": "supergroup", "title": "Test group"}
         chat: dict[str, Json] = {"id": chat_id, "type": "private"}

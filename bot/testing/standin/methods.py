@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Collection
 
 from bot.testing.limits import utf16_length
+from bot.testing.members import NO_GIFTS, chat_member
 from bot.testing.standin.chats import Chats
 from bot.testing.standin.messages import MessageMethods
 from bot.testing.standin.model import ApiError, Json
@@ -77,6 +78,8 @@ class Methods:
             "answercallbackquery": self.messages.answer_callback,
             "sendchataction": lambda _: True,
             "deletemessage": self.messages.delete_message,
+            "getchatmember": self._get_chat_member,
+            "getchat": self._get_chat,
         }
         if name in simple:
             return simple[name](params)
@@ -93,6 +96,24 @@ class Methods:
         if name.startswith("send"):  # sendDocument, sendVideo, ...: a Message with the caption
             return self.messages.send(params, caption_of=params, keep=keep)
         return True
+
+    def _get_chat_member(self, params: dict[str, Json]) -> Json:
+        chat_id, user_id = params.get("chat_id"), params.get("user_id")
+        chat = self.chats.find(chat_id)
+        if chat is not None:
+            chat_id = chat["id"]
+        if not isinstance(chat_id, int) or not isinstance(user_id, int):
+            raise ApiError(400, "Bad Request: chat not found")
+        bot = self.chats.bot_user()
+        status = self.chats.members.get((chat_id, user_id), "member")
+        return chat_member(status, user_id, bot if user_id == bot["id"] else None)
+
+    def _get_chat(self, params: dict[str, Json]) -> Json:
+        chat = self.chats.find(params.get("chat_id"))
+        if chat is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        extra = {"accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": NO_GIFTS}
+        return {**chat, **extra}
 
     def _delete_webhook(self, params: dict[str, Json]) -> bool:
         if params.get("drop_pending_updates"):
