@@ -27,7 +27,13 @@ from bot.delivery import DeliveryWorker
 from bot.handlers import routers
 from bot.logs import log_loop_exception
 from bot.metrics import Metrics
-from bot.middlewares import ForgedUpdateMiddleware, LocaleMiddleware, ObserveMiddleware, ThrottlingMiddleware
+from bot.middlewares import (
+    CommandCaseMiddleware,
+    ForgedUpdateMiddleware,
+    LocaleMiddleware,
+    ObserveMiddleware,
+    ThrottlingMiddleware,
+)
 from bot.official import RefreshLoop
 from bot.search.engine import SearchEngine
 from bot.search.index import Indexer
@@ -90,6 +96,7 @@ def create_dispatcher(
     )
     for observer in (dispatcher.message, dispatcher.callback_query, dispatcher.inline_query):
         observer.outer_middleware(throttling)
+    dispatcher.message.outer_middleware(CommandCaseMiddleware())  # "/Turnover" is /turnover
     dispatcher.include_routers(*routers())
     return dispatcher
 

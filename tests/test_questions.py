@@ -103,7 +103,9 @@ class Reader:
             if text.startswith(not_sure):
                 return "none", None
             template = re.escape(self.tr(locale, "I have no trade figures for {period}."))
-            missing = re.match(template.replace(re.escape("{period}"), "(.+?)"), plain(text.split("\n")[0]))
+            missing = re.fullmatch(
+                template.replace(re.escape("{period}"), "(.+)"), plain(text.split("\n")[0])
+            )
             if missing:
                 return "missing", missing.group(1)
             if text.startswith(bold(self.tr(locale, "⚖️ Belarus–Kazakhstan trade: periods compared"))):
@@ -155,6 +157,16 @@ class Reader:
             bold(self.tr(locale, "Balance")): Flow.BALANCE,
         }
         shown = [titles[line] for line in lines if line in titles]
+        # A flow the period has no figure for: the card says so first, then shows the rest.
+        absent = self.tr(
+            locale, "The sources give no figure for “{flow}” in this period; here is what they do give."
+        )
+        said = re.fullmatch(
+            re.escape(absent).replace(re.escape("{flow}"), "(.+)"), plain(lines[3]) if len(lines) > 3 else ""
+        )
+        if said:
+            named = {plain(title): flow for title, flow in titles.items()}
+            shown = [named[name] for name in said.group(1).split(", ") if name in named] + shown
         first = shown[0] if shown else None
         second = shown[1] if len(shown) > 1 else None
         if first is Flow.EXPORT_BY_TO_KZ and second is Flow.EXPORT_KZ_TO_BY:

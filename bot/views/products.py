@@ -54,6 +54,25 @@ def _direction(direction: Direction, report: ProductsReport, locale: str) -> lis
     return lines
 
 
+def _focus(report: ProductsReport, locale: str) -> list[str]:
+    """ "🔎 Fertilizers (31): …" — where the chapter the reader asked about stands each way."""
+    focus = report.focus
+    if focus is None:
+        return []
+    name = f"🔎 {quote(chapter_name(focus.chapter, dict(report.names)))} ({quote(focus.chapter)})"
+    if not focus.places:
+        none = _("no trade in this chapter in these statistics for {period}").format(
+            period=fmt.period(report.period, locale)
+        )
+        return ["", f"{name}: {italic(none)}"]
+    lines = ["", bold(name)]
+    for flow, share, rank, count in focus.places:
+        value = f"{fmt.money(share.value_usd, locale)} · {_percent(share.share_pct, locale)}"
+        place = _("No. {rank} of {count} chapters").format(rank=rank, count=count)
+        lines.append(f"{quote(flow_title(flow))}: {bold(value)}, {quote(place)}")
+    return lines
+
+
 def products_keyboard(report: ProductsReport, locale: str) -> InlineKeyboardMarkup:
     reporters = [r for p, r in report.available if p == report.period]
     switch = [
@@ -84,6 +103,7 @@ def render_products(report: ProductsReport, locale: str) -> Rendered:
         bold(_("📦 What is traded: the top HS chapters")),
         f"{bold(fmt.period(report.period, locale))} · {quote(reporter_label(report.reporter))} {cite(ids, numbers)}",
     ]
+    lines += _focus(report, locale)
     for direction in report.directions:
         lines += _direction(direction, report, locale)
     lines += ["", italic(_("Shares are of the direction's trade over all HS chapters."))]
