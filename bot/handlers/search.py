@@ -20,6 +20,7 @@ from bot.search.engine import SearchEngine
 from bot.search.model import Decision, Target, TargetKind
 from bot.store import Store
 from bot.views.common import Rendered
+from bot.views.products import render_no_products
 from bot.views.search import render_not_sure, render_text_only
 
 log = logging.getLogger(__name__)
@@ -34,8 +35,9 @@ async def answer_screen(
     if target is not None and target.kind is TargetKind.PLACE:
         return await screens.place_screen(store, locale, decision.name(locale), decision.items)
     if target is not None and target.kind is TargetKind.PRODUCTS and not await screens.has_products(store):
-        # No breakdown by product fetched yet: the closest other item (the news about the goods).
-        target = next((t for t in decision.suggestions if t.kind is not TargetKind.PRODUCTS), target)
+        # No breakdown by product fetched yet: say so, and offer the closest other items.
+        related = [t for t in decision.suggestions if t.kind is not TargetKind.PRODUCTS]
+        return render_no_products(await screens.target_labels(store, locale, related))
     if target is not None:
         return await screens.target_screen(store, locale, target, decision.period, chat_id)
     return render_not_sure(await screens.target_labels(store, locale, decision.suggestions[:3]))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import ProductsCb, TurnoverCb
+from bot.callbacks import ProductsCb, SearchCb, TurnoverCb
 from bot.domain.models import Period, Reporter
 from bot.domain.products import Direction, ProductsReport
+from bot.search.model import Target
 from bot.views import format as fmt
 from bot.views.common import (
     Rendered,
@@ -111,8 +114,13 @@ def render_products(report: ProductsReport, locale: str) -> Rendered:
     return Rendered("\n".join(lines), products_keyboard(report, locale))
 
 
-def render_no_products() -> Rendered:
-    return Rendered(_("No breakdown by product is loaded yet. Please try again later."))
+def render_no_products(related: Sequence[tuple[Target, str]] = ()) -> Rendered:
+    """No chapter data fetched yet; ``related``: items a question about goods may mean instead."""
+    text = _("No breakdown by product is loaded yet. Please try again later.")
+    if not related:
+        return Rendered(text)
+    layout = [[button(label, SearchCb(kind=target.kind, item=target.id))] for target, label in related[:3]]
+    return Rendered(text, InlineKeyboardMarkup(inline_keyboard=layout))
 
 
 def render_unknown_products_period(query: str, periods: tuple[Period, ...]) -> Rendered:
