@@ -233,7 +233,7 @@ async def _no_sleep(_seconds: float) -> None:
     return None
 
 
-@pytest.mark.parametrize("prefix", ["", "heldout_"], ids=["labelled", "held-out"])
+@pytest.mark.parametrize("prefix", ["", "heldout_", "heldout2_"], ids=["labelled", "held-out", "held-out-2"])
 async def test_questions_land_on_the_expected_answer(
     prefix: str,
     make_client: Callable[..., BotClient],
