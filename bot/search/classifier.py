@@ -177,7 +177,8 @@ def classify(
 
     years = [i for i in meaningful if tokens[i].is_year]
     flows = [t for t in evidence if t.kind is TargetKind.INTENT and t.id in FLOW_INTENTS]
-    if years and not flows and any(int(tokens[i].word) in years_with_data for i in years):
+    only_years = bool(years) and len(years) == len(meaningful)  # "2019 год": that year's figures
+    if years and not flows and (only_years or any(int(tokens[i].word) in years_with_data for i in years)):
         flows = [Target.intent(Intent.TURNOVER)]
     for target in flows:
         for position in years:
@@ -198,7 +199,7 @@ def classify(
     for target, own in evidence.items():
         parent = parent_of(target) or _flow_parent(target)
         inherited = dict(evidence.get(parent, {})) if parent is not None else {}
-        if target.kind in (TargetKind.TOPIC, TargetKind.FACT, TargetKind.SECTOR) and any(
+        if target.kind in (TargetKind.TOPIC, TargetKind.FACT, TargetKind.SECTOR, TargetKind.PRODUCTS) and any(
             weight > 0 and i not in trade_words for i, weight in own.items()
         ):
             for position in trade_words:

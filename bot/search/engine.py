@@ -123,6 +123,8 @@ class SearchEngine:
                 else Decision(None)
             )
         state.concepts.mark_stopwords(tokens)
+        if periods and all("stopword" in token.roles for token in tokens):  # "за 8 месяцев"
+            return Decision(Target.intent(Intent.TURNOVER), period=periods[0], confidence=1.0)
         _correct(state.vocabulary, tokens, typing=typing)
         matches = state.concepts.match(tokens)
         named = {

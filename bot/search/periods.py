@@ -64,8 +64,9 @@ _RANGE_SEP = r"\s*(?:-|–|—|\.\.|to|till|until|through|thru|по|до|па|д
 _RANGE_RE = re.compile(rf"(?<!\w)(?:с|from|з|ад)?\s*({_MONTH}){_W}{_RANGE_SEP}({_MONTH}){_W}")
 _NUMBER = r"\d{1,2}|" + "|".join(sorted(_NUMBERS, key=len, reverse=True))
 _MONTHS_RE = re.compile(
-    rf"(?<!\w)(?:(?:первы\w*|first|алғашқы|алгашкы|перш\w*)\s+)?({_NUMBER})(?:-?\w{{0,3}})?\s+"
-    rf"(?:месяц\w*|мес|months?|ай|айда\w*|айы\w*|айлық\w*|месяца\w*|месяцаў)(?!\w)"
+    rf"(?<!\w)(?:(?:первы\w*|first|алғашқы|алгашкы|перш\w*)\s+)?(?:({_NUMBER})(?:-?\w{{0,3}})?\s+"
+    rf"(?:месяц\w*|мес|months?|ай|айда\w*|айы\w*|айлық\w*|месяца\w*|месяцаў)"
+    rf"|(\d{{1,2}})\s?(?:m|mo|mos|mths?|мес))(?!\w)"  # "9m", "9 mo", "9мес"
 )
 _QUARTER_RE = re.compile(
     r"(?<!\w)(?:q([1-4])|([1-4])\s*q|([1-4]|i{1,3}|iv)(?:-?\w{0,3})?\s*(?:квартал\w*|тоқсан\w*|токсан\w*|quarter)"
@@ -114,7 +115,7 @@ def _month_spans(text: str) -> list[tuple[int, int, int, int]]:
         if first <= last:
             found.append((m.start(), m.end(), first, last))
     for m in _MONTHS_RE.finditer(text):
-        number = m.group(1)
+        number = m.group(1) or m.group(2)
         count = int(number) if number.isdigit() else _NUMBERS.get(number, 0)
         if 1 <= count <= 12 and free(m.start(), m.end()):
             found.append((m.start(), m.end(), 1, count))
