@@ -239,6 +239,8 @@ async def products_screen(
     """The top HS chapters of a year (``query``; the latest with chapter data by default), in
     ``reporter``'s statistics (the first with data that year by default); ``focus``: an HS
     chapter the card points out ("31"), or the direction shown first ("kz_to_by")."""
+    if focus is not None and not (len(focus) == 2 and focus.isdigit()) and focus != "kz_to_by":
+        focus = None  # "all", "by_to_kz" (the card's own order), or a forged button
     available = tuple(await cached(store, ("products-periods",), store.official.chapter_periods))
     if not available:
         return render_no_products()

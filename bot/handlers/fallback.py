@@ -18,9 +18,9 @@ from bot.views.menu import render_outdated_button, render_unknown_command
 async def unknown_command(message: Message, store: Store, engine: SearchEngine, locale: str) -> None:
     text = message.text or ""
     command = text.split(maxsplit=1)[0]
-    question = text[1:].partition("@")[0] if "@" in command else text[1:]
-    decision = await engine.ask(question.replace("_", " ")[:MAX_QUESTION])
-    if decision.target is None:
+    # Another bot's command ("/start@other_bot") is none of our questions.
+    decision = None if "@" in command else await engine.ask(text[1:].replace("_", " ")[:MAX_QUESTION])
+    if decision is None or decision.target is None:
         await telegram.answer(message, render_unknown_command(command))
         return
     await telegram.answer(message, await answer_screen(store, locale, decision, message.chat.id))
