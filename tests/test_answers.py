@@ -186,9 +186,12 @@ async def test_words_inside_compounds_are_found(engine: SearchEngine) -> None:
 async def test_before_any_fetch_a_product_question_offers_the_news_about_goods(
     make_client: Callable[..., BotClient],
 ) -> None:
-    reply = (await make_client("en").send("калий")).last
+    client = make_client("en")
+    reply = (await client.send("калий")).last
     assert reply.text.startswith("No breakdown by product is loaded yet")
     assert reply.button_with_data(SearchCb(kind=TargetKind.TOPIC, item="goods-by-to-kz"))
+    # Nothing related found: the main menu, not a dead end.
+    assert "📊 Turnover" in (await client.send("молочка")).last.button_texts
 
 
 async def test_products_answer_product_words_and_what_each_side_sells(

@@ -37,7 +37,7 @@ async def answer_screen(
     if target is not None and target.kind is TargetKind.PRODUCTS and not await screens.has_products(store):
         # No breakdown by product fetched yet: say so, and offer the closest other items.
         related = [t for t in decision.suggestions if t.kind is not TargetKind.PRODUCTS]
-        return render_no_products(await screens.target_labels(store, locale, related))
+        return render_no_products(await screens.target_labels(store, locale, related), asked=True)
     if target is not None:
         return await screens.target_screen(store, locale, target, decision.period, chat_id)
     return render_not_sure(await screens.target_labels(store, locale, decision.suggestions[:3]))

@@ -24,6 +24,7 @@ from bot.views.common import (
     rows,
     sources_block,
 )
+from bot.views.menu import main_menu
 from bot.views.turnover import flow_title
 
 MAX_YEARS = 6  # year buttons
@@ -114,11 +115,12 @@ def render_products(report: ProductsReport, locale: str) -> Rendered:
     return Rendered("\n".join(lines), products_keyboard(report, locale))
 
 
-def render_no_products(related: Sequence[tuple[Target, str]] = ()) -> Rendered:
-    """No chapter data fetched yet; ``related``: items a question about goods may mean instead."""
+def render_no_products(related: Sequence[tuple[Target, str]] = (), *, asked: bool = False) -> Rendered:
+    """No chapter data fetched yet. ``asked``: a question about goods led here; it is offered
+    ``related`` items it may mean instead, or else the main menu, never a dead end."""
     text = _("No breakdown by product is loaded yet. Please try again later.")
     if not related:
-        return Rendered(text)
+        return Rendered(text, main_menu() if asked else None)
     layout = [[button(label, SearchCb(kind=target.kind, item=target.id))] for target, label in related[:3]]
     return Rendered(text, InlineKeyboardMarkup(inline_keyboard=layout))
 
