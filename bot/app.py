@@ -28,7 +28,13 @@ from bot.handlers import routers
 from bot.handlers.admins import ChatAdmins
 from bot.logs import log_loop_exception
 from bot.metrics import Metrics
-from bot.middlewares import ForgedUpdateMiddleware, LocaleMiddleware, ObserveMiddleware, ThrottlingMiddleware
+from bot.middlewares import (
+    CommandCaseMiddleware,
+    ForgedUpdateMiddleware,
+    LocaleMiddleware,
+    ObserveMiddleware,
+    ThrottlingMiddleware,
+)
 from bot.official import RefreshLoop
 from bot.search.engine import SearchEngine
 from bot.search.index import Indexer
@@ -97,6 +103,7 @@ def create_dispatcher(
     )
     for observer in (dispatcher.message, dispatcher.callback_query, dispatcher.inline_query):
         observer.outer_middleware(throttling)
+    dispatcher.message.outer_middleware(CommandCaseMiddleware())  # "/Turnover" is /turnover
     dispatcher.include_routers(*routers())
     return dispatcher
 

@@ -152,18 +152,22 @@ class TopicEntry(Entry):
     sources: list[Id] = Field(min_length=1)
 
 
-_CONCEPT_ROLES = ("stopword", "neutral", "figures")
-_TARGET_KINDS = ("intent", "sector", "topic")
+_CONCEPT_ROLES = ("stopword", "neutral", "figures", "compare", "offscope", "news")
+_TARGET_KINDS = ("intent", "sector", "topic", "products", "place")
+_PRODUCTS = re.compile(r"^(?:\d\d|by_to_kz|kz_to_by|all)$")
 
 
 def _check_target(value: str | None) -> str | None:
-    """``intent:<intent>``, ``sector:<id>`` or ``topic:<id>``; ids are checked against the
-    other files once they are all read."""
+    """``intent:<intent>``, ``sector:<id>``, ``topic:<id>``, ``products:<HS chapter, by_to_kz,
+    kz_to_by or all>`` or ``place:<id>``; ids are checked against the other files once they are
+    all read."""
     if value is None:
         return None
     kind, sep, item = value.partition(":")
     if not sep or kind not in _TARGET_KINDS or not item:
-        raise ValueError("expected intent:<name>, sector:<id> or topic:<id>")
+        raise ValueError("expected intent:<name>, sector:<id>, topic:<id>, products:<chapter> or place:<id>")
+    if kind == "products" and not _PRODUCTS.match(item):
+        raise ValueError("expected products:<two-digit HS chapter>, products:by_to_kz, kz_to_by or all")
     if kind == "intent":
         try:
             Intent(item)

@@ -11,13 +11,16 @@ from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import TypeVar
 
 from bot.deeplinks import DeepLink, LinkKind
-from bot.domain.models import ALL_SECTORS, Flow, Reporter
-from bot.domain.products import Direction, ProductsReport, top_chapters
-from bot.domain.trade import headline_period, parse_period, resolve_period
+from bot.domain.models import ALL_SECTORS, Flow, Reporter, Sector, Topic
+from bot.domain.products import ChapterFocus, Direction, ProductsReport, chapter_focus, top_chapters
+from bot.domain.trade import headline_period, nearest_periods, parse_period, resolve_period
 from bot.search.model import Intent, Target, TargetKind
 from bot.store import Store
+from bot.views import format as fmt
 from bot.views.chart import TurnoverChart, turnover_chart
 from bot.views.common import Rendered
+from bot.views.compare import render_compare
+from bot.views.items import MAX_ITEMS, render_latest, render_place
 from bot.views.products import render_no_products, render_products, render_unknown_products_period
 from bot.views.search import focus_flows, render_topic_card, target_label
 from bot.views.sectors import render_sector_card, render_sector_list, render_unknown_sector
@@ -44,6 +47,8 @@ async def turnover_screen(
         return render_no_data()
     periods = tuple(sorted(coverage, reverse=True))  # newest first, as the buttons show them
     shown = headline
+    if query and len(query.split()) == 2:  # "/turnover 2023 2024": the two side by side
+        return await compare_screen(store, locale, tuple(query.split()))
     if query:
         try:
             requested = parse_period(query)
@@ -51,13 +56,66 @@ async def turnover_screen(
             return render_unknown_period(query, periods, locale, parsed=False)
         found = resolve_period(requested, coverage)
         if found is None:
-            return render_unknown_period(query, periods, locale, parsed=True)
+            # Never another period's card: say so, and offer the periods there are, nearest first.
+            nearest = nearest_periods(requested, coverage, limit=len(coverage))
+            return render_unknown_period(fmt.period(requested, locale), nearest, locale, parsed=True)
         shown = found
 
     async def render() -> Rendered:
         return render_turnover(await store.trade.report(shown, locale, periods), locale, focus)
 
     return await cached(store, ("turnover", shown, tuple(focus), locale), render)
+
+
+async def compare_screen(store: Store, locale: str, keys: Sequence[str]) -> Rendered:
+    """Two periods side by side (the earlier first); a period without data is refused as
+    /turnover refuses it."""
+    coverage = await cached(store, ("coverage",), store.trade.coverage)
+    found = []
+    for key in keys[:2]:
+        try:
+            period = resolve_period(parse_period(key), coverage)
+        except ValueError:
+            period = None
+        if period is None:
+            return await turnover_screen(store, locale, key)
+        found.append(period)
+    old, new = sorted(set(found))[0], sorted(set(found))[-1]
+    if old == new:
+        return await turnover_screen(store, locale, old.key)
+    periods = tuple(sorted(coverage, reverse=True))
+
+    async def render() -> Rendered:
+        reports = [await store.trade.report(p, locale, periods) for p in (old, new)]
+        return render_compare(reports[0], reports[1], locale)
+
+    return await cached(store, ("compare", old, new, locale), render)
+
+
+async def latest_screen(store: Store, locale: str) -> Rendered:
+    """The newest items across sectors."""
+
+    async def render() -> Rendered:
+        topics = await store.topics.latest(locale, MAX_ITEMS)
+        return render_latest(await _with_sectors(store, topics, locale), locale)
+
+    return await cached(store, ("latest", locale), render)
+
+
+async def place_screen(store: Store, locale: str, place: str, items: Sequence[Target]) -> Rendered:
+    """The items about a place (``place``: its name in ``locale``), newest first."""
+    ids = tuple(dict.fromkeys(t.id for t in items if t.kind is TargetKind.TOPIC))
+    topics = await store.topics.some(ids, locale)
+    return render_place(place, await _with_sectors(store, topics, locale), locale)
+
+
+async def _with_sectors(store: Store, topics: Sequence[Topic], locale: str) -> list[tuple[Topic, Sector]]:
+    found = []
+    for topic in topics:
+        sector = await store.sectors.get(topic.sector_id, locale)
+        if sector is not None:
+            found.append((topic, sector))
+    return found
 
 
 async def sectors_screen(store: Store, locale: str) -> Rendered:
@@ -125,6 +183,12 @@ async def target_screen(
         return await sources_screen(store, locale, source_id=target.id)
     if target.kind is TargetKind.SECTOR:
         return await sector_screen(store, locale, target.id, chat_id)
+    if target.kind is TargetKind.PRODUCTS:
+        return await products_screen(store, locale, focus=target.id)
+    if target.kind is TargetKind.COMPARE:
+        return await compare_screen(store, locale, target.id.split("+"))
+    if target.kind is TargetKind.NEWS:
+        return await latest_screen(store, locale)
     if target.kind is TargetKind.FACT and target.id.isdigit():
         sector_id = await store.facts.sector_of(int(target.id))
         if sector_id is not None and sector_id != ALL_SECTORS:
@@ -167,11 +231,18 @@ async def chart_screen(store: Store, locale: str) -> TurnoverChart | None:
     return await cached(store, ("chart", locale), model)
 
 
+async def has_products(store: Store) -> bool:
+    return bool(await cached(store, ("products-periods",), store.official.chapter_periods))
+
+
 async def products_screen(
-    store: Store, locale: str, query: str | None = None, reporter: str | None = None
+    store: Store, locale: str, query: str | None = None, reporter: str | None = None, focus: str | None = None
 ) -> Rendered:
     """The top HS chapters of a year (``query``; the latest with chapter data by default), in
-    ``reporter``'s statistics (the first with data that year by default)."""
+    ``reporter``'s statistics (the first with data that year by default); ``focus``: an HS
+    chapter the card points out ("31"), or the direction shown first ("kz_to_by")."""
+    if focus is not None and not (len(focus) == 2 and focus.isdigit()) and focus != "kz_to_by":
+        focus = None  # "all", "by_to_kz" (the card's own order), or a forged button
     available = tuple(await cached(store, ("products-periods",), store.official.chapter_periods))
     if not available:
         return render_no_products()
@@ -191,12 +262,20 @@ async def products_screen(
     async def render() -> Rendered:
         chapters = await store.official.stored_chapters(period, shown)
         directions = []
-        for flow in (Flow.EXPORT_BY_TO_KZ, Flow.EXPORT_KZ_TO_BY):
+        flows = [Flow.EXPORT_BY_TO_KZ, Flow.EXPORT_KZ_TO_BY]
+        if focus == "kz_to_by":
+            flows.reverse()
+        values: dict[Flow, dict[str, float]] = {}
+        for flow in flows:
             of_flow = [c for c in chapters if c.flow is flow]
             if not of_flow:
                 continue
-            total, top = top_chapters({c.chapter: c.value_usd for c in of_flow})
+            values[flow] = {c.chapter: c.value_usd for c in of_flow}
+            total, top = top_chapters(values[flow])
             directions.append(Direction(flow, of_flow[0].mirror, total, top, len(of_flow)))
+        pointed: ChapterFocus | None = None
+        if focus and focus.isdigit():
+            pointed = chapter_focus(focus, values)
         source_ids = tuple(dict.fromkeys(c.source_id for c in chapters))
         report = ProductsReport(
             period=period,
@@ -205,10 +284,11 @@ async def products_screen(
             names=await store.official.chapter_names(locale),
             sources=await store.sources.by_ids(source_ids),
             available=available,
+            focus=pointed,
         )
         return render_products(report, locale)
 
-    return await cached(store, ("products", period, shown, locale), render)
+    return await cached(store, ("products", period, shown, focus, locale), render)
 
 
 async def deep_link_screen(link: DeepLink, store: Store, locale: str, chat_id: int) -> Rendered:

@@ -58,6 +58,14 @@ async def test_questions_and_inline_mode_in_the_terminal(typed: Typed) -> None:
     assert "bot (inline)>" in out and "Food and retail" in out
 
 
+async def test_a_question_naming_a_year_gets_that_years_card(typed: Typed) -> None:
+    """Issue 10's check: "оборот в долларах за 2024" is the 2024 card, not 2018's."""
+    out = await typed("ru", "оборот в долларах за 2024\n")
+    card = out.split("bot> ", 1)[1]
+    assert card.startswith("📊 Торговля Беларуси и Казахстана\n2024\n")
+    assert "[3] • 2024 •" in card
+
+
 @pytest.mark.slow
 def test_the_command_needs_no_token(tmp_path: Path) -> None:
     done = run_cli(

@@ -90,7 +90,7 @@ async def test_a_4096_character_command_argument(make_client: Callable[..., BotC
     ("text", "shown"),
     [
         ("/nonsense", "/nonsense"),
-        ("/TURNOVERX 2024", "/TURNOVERX"),  # commands are case-sensitive; the argument is left out
+        ("/QWERTYX ZZZ", "/qwertyx"),  # in lowercase, as commands are; the argument is left out
         ("/start@other_bot", "/start@other_bot"),  # another bot's command, in a private chat
         ("/" + "x" * 300, "/" + "x" * 63),  # cut to 64 characters
     ],
@@ -98,6 +98,13 @@ async def test_a_4096_character_command_argument(make_client: Callable[..., BotC
 async def test_unknown_commands(make_client: Callable[..., BotClient], text: str, shown: str) -> None:
     reply = (await make_client("en").send(text)).last
     assert reply.text == f"Unknown command {shown}. See /help."
+
+
+async def test_an_unknown_command_the_search_understands_is_answered(
+    make_client: Callable[..., BotClient],
+) -> None:
+    reply = (await make_client("en").send("/TURNOVERX 2024")).last  # read as "turnoverx 2024"
+    assert reply.text.split("\n")[:2] == ["<b>📊 Belarus–Kazakhstan trade</b>", "<b>2024</b>"]
 
 
 async def test_markup_in_a_users_name_is_escaped(make_client: Callable[..., BotClient]) -> None:

@@ -27,6 +27,25 @@ class Direction:
 
 
 @dataclass(frozen=True)
+class ChapterFocus:
+    """One HS chapter a reader asked about ("калий" → 31): where it stands each way."""
+
+    chapter: str
+    places: tuple[tuple[Flow, ChapterShare, int, int], ...]  # (direction, share, rank, chapters)
+
+
+def chapter_focus(chapter: str, values: Mapping[Flow, Mapping[str, float]]) -> ChapterFocus:
+    """``chapter``'s value, share and rank in each direction of ``values`` that trades in it."""
+    places = []
+    for flow, of_flow in values.items():
+        _total, ranked = top_chapters(of_flow, limit=len(of_flow))
+        for rank, share in enumerate(ranked, 1):
+            if share.chapter == chapter:
+                places.append((flow, share, rank, len(ranked)))
+    return ChapterFocus(chapter, tuple(places))
+
+
+@dataclass(frozen=True)
 class ProductsReport:
     """One reporter's chapter breakdown of one year, each way."""
 
@@ -36,6 +55,7 @@ class ProductsReport:
     names: Mapping[str, str]  # chapter code → name in the reader's language
     sources: tuple[Source, ...]
     available: tuple[tuple[Period, Reporter], ...] = field(default=())  # newest first
+    focus: ChapterFocus | None = None  # the chapter the reader asked about
 
 
 def top_chapters(values: Mapping[str, float], limit: int = TOP) -> tuple[float, tuple[ChapterShare, ...]]:

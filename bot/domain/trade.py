@@ -123,3 +123,34 @@ def resolve_period(requested: Period, periods: Mapping[Period, int]) -> Period |
     if requested.is_full_year:
         return pick_period(periods, requested.year)
     return None
+
+
+_YEARLESS = re.compile(r"^(?P<start>\d{2})\.\.(?P<end>\d{2})$")
+
+
+def resolve_asked(key: str, periods: Mapping[Period, int]) -> Period:
+    """The period a question asks for: ``key`` as :func:`parse_period` reads it, or months
+    without a year (``01..09``, "девять месяцев"): the latest year whose data has exactly those
+    months, else the latest year (which then has no such figures, and the reader is told so).
+    Raises ValueError for what is not a period."""
+    match = _YEARLESS.match(key.strip())
+    if match is None:
+        return parse_period(key)
+    start, end = int(match["start"]), int(match["end"])
+    years = sorted({p.year for p in periods}, reverse=True)
+    for year in years:
+        if Period(year=year, start=start, end=end) in periods:
+            return Period(year=year, start=start, end=end)
+    if not years:
+        raise ValueError(f"no data to place {key!r} in")
+    return Period(year=years[0], start=start, end=end)
+
+
+def nearest_periods(requested: Period, periods: Mapping[Period, int], limit: int = 4) -> tuple[Period, ...]:
+    """The periods with data closest in time to ``requested`` (by their last month), nearest first."""
+
+    def distance(period: Period) -> tuple[int, Period]:
+        months = abs((period.year * 12 + period.end) - (requested.year * 12 + requested.end))
+        return months, period
+
+    return tuple(sorted(periods, key=distance)[:limit])

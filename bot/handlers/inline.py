@@ -49,7 +49,8 @@ async def _targets(
     for candidate in decision.ranked:
         if candidate.coverage >= ALSO_SHOWN and candidate.target != decision.target:
             found.append((candidate.target, candidate.target.period))
-    return found
+    # A place's list needs the decision's items: the cards of those items are offered instead.
+    return [(target, period) for target, period in found if target.kind is not TargetKind.PLACE]
 
 
 def _as_shown(target: Target, period: str | None) -> Target:

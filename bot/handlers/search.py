@@ -18,9 +18,10 @@ from bot.callbacks import SearchCb
 from bot.handlers import telegram
 from bot.handlers.offers import offered_item, with_offer
 from bot.search.engine import SearchEngine
-from bot.search.model import Decision, Target
+from bot.search.model import Decision, Target, TargetKind
 from bot.store import Store
 from bot.views.common import Rendered
+from bot.views.products import render_no_products
 from bot.views.search import render_not_sure, render_text_only
 
 log = logging.getLogger(__name__)
@@ -31,8 +32,15 @@ MAX_QUESTION = 512  # characters of a message the search reads
 async def answer_screen(
     store: Store, locale: str, decision: Decision, chat_id: int | None = None
 ) -> Rendered:
-    if decision.target is not None:
-        return await screens.target_screen(store, locale, decision.target, decision.period, chat_id)
+    target = decision.target
+    if target is not None and target.kind is TargetKind.PLACE:
+        return await screens.place_screen(store, locale, decision.name(locale), decision.items)
+    if target is not None and target.kind is TargetKind.PRODUCTS and not await screens.has_products(store):
+        # No breakdown by product fetched yet: say so, and offer the closest other items.
+        related = [t for t in decision.suggestions if t.kind is not TargetKind.PRODUCTS]
+        return render_no_products(await screens.target_labels(store, locale, related), asked=True)
+    if target is not None:
+        return await screens.target_screen(store, locale, target, decision.period, chat_id)
     return render_not_sure(await screens.target_labels(store, locale, decision.suggestions[:3]))
 
 

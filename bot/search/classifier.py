@@ -8,7 +8,8 @@ Each candidate item is scored by how much of the question it accounts for:
   only the item's own evidence breaks a tie, so "магазины" opens the food sector while
   "Magnum магазины" opens the Magnum topic and "экспорт вырос" the exports;
 - a word found in the item's text counts 0.9 in its title and 0.6 in its body, less when it is
-  common to many items, less again when it was found only by correcting a typo;
+  common to many items, less again when it was found only by correcting a typo or only as the
+  beginning of a longer word ("калий" in "калийные удобрения");
 - a year counts for the trade figures;
 - export words count for a topic or sector the question names otherwise ("колбаса экспорт").
 
@@ -16,7 +17,10 @@ Stop words, the countries and the direction markers don't count either way. A wo
 knows counts :data:`UNKNOWN_WORD` against every candidate, so "погода в Минске" does not open
 the one topic that mentions Minsk. The best candidate is an answer when it accounts for at least
 :data:`CONFIDENT` of the question and no other item of its rank ties with it; otherwise the
-closest candidates become suggestions.
+closest candidates become suggestions. A word beyond the data (another country, a currency
+rate, the weather) leaves the bot not sure, whatever else matched; news words alone ask for the
+newest items. A products concept that accounts for the whole question ("калий", "what does
+Kazakhstan sell to Belarus") wins like an exact title: the /products card answers it.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ TITLE_WEIGHT = 0.9
 BODY_WEIGHT = 0.6
 CORRECTED = 0.85  # evidence found by correcting a typo
 UNKNOWN_WORD = 0.6  # how much a word found nowhere counts against every candidate
+INSIDE = 0.9  # a word found only inside a longer one (a compound), as a share of a body hit
 FIGURES_BONUS = 0.25  # "how much": trade figures over a topic that fits as well
 
 _PRIORITY = {
@@ -43,6 +48,8 @@ _PRIORITY = {
     TargetKind.SECTOR: 4,
     TargetKind.FIGURES: 3,
     TargetKind.SOURCE: 1,
+    TargetKind.PRODUCTS: 5,
+    TargetKind.PLACE: 4,
 }
 _INTENT_PRIORITY = {Intent.TURNOVER: 1, Intent.SOURCES: 1}
 
@@ -56,6 +63,7 @@ class DocHit:
     parent: Target | None
     title: tuple[frozenset[str], ...]  # the keys of each word of its title
     body: frozenset[str]  # the question's keys its body holds
+    inside: frozenset[str] = frozenset()  # the question's keys that begin a longer word of it
 
 
 _TRADE_FIGURES = Target.intent(Intent.TURNOVER)
@@ -73,7 +81,7 @@ def _flow_parent(target: Target) -> Target | None:
 def _priority(target: Target) -> int:
     if target.kind is TargetKind.INTENT:
         return _INTENT_PRIORITY.get(Intent(target.id), 2)
-    return _PRIORITY[target.kind]
+    return _PRIORITY.get(target.kind, 2)
 
 
 def _idf(df: int) -> float:
@@ -131,6 +139,9 @@ def classify(
         for i, token in enumerate(tokens)
         if "stopword" not in token.roles and (i in in_target_match or not token.roles)
     ]
+    if not meaningful and any("news" in t.roles for t in tokens):
+        return Decision(target=Target(TargetKind.NEWS, "latest"), confidence=1.0)
+    offscope = any("offscope" in t.roles for t in tokens)
     denominator = sum(1.0 if known(tokens[i]) else UNKNOWN_WORD for i in meaningful)
     direction = _direction(matches)
 
@@ -160,10 +171,14 @@ def classify(
             in_body = token.keys & doc.body
             if in_body:
                 credit(doc.target, position, BODY_WEIGHT * max(_idf(df(k)) for k in in_body))
+                continue
+            if token.keys & doc.inside:  # "калий" in "калийные удобрения"
+                credit(doc.target, position, BODY_WEIGHT * INSIDE)
 
     years = [i for i in meaningful if tokens[i].is_year]
     flows = [t for t in evidence if t.kind is TargetKind.INTENT and t.id in FLOW_INTENTS]
-    if years and not flows and any(int(tokens[i].word) in years_with_data for i in years):
+    only_years = bool(years) and len(years) == len(meaningful)  # "2019 год": that year's figures
+    if years and not flows and (only_years or any(int(tokens[i].word) in years_with_data for i in years)):
         flows = [Target.intent(Intent.TURNOVER)]
     for target in flows:
         for position in years:
@@ -184,7 +199,7 @@ def classify(
     for target, own in evidence.items():
         parent = parent_of(target) or _flow_parent(target)
         inherited = dict(evidence.get(parent, {})) if parent is not None else {}
-        if target.kind in (TargetKind.TOPIC, TargetKind.FACT, TargetKind.SECTOR) and any(
+        if target.kind in (TargetKind.TOPIC, TargetKind.FACT, TargetKind.SECTOR, TargetKind.PRODUCTS) and any(
             weight > 0 and i not in trade_words for i, weight in own.items()
         ):
             for position in trade_words:
@@ -198,8 +213,12 @@ def classify(
 
     def rank(candidate: Candidate) -> tuple[bool, float, float, int]:
         bonus = FIGURES_BONUS if figures_asked and candidate.target.flow_intent else 0.0
+        # "сколько Беларусь продаёт" asks for the figures; "что Беларусь продаёт", for the goods.
+        products = (
+            candidate.target.kind is TargetKind.PRODUCTS and candidate.coverage >= 1.0 and not figures_asked
+        )
         return (
-            candidate.exact_title,
+            candidate.exact_title or products,
             round(candidate.coverage + bonus, 6),
             round(candidate.own, 6),
             _priority(candidate.target),
@@ -210,7 +229,11 @@ def classify(
         return Decision(target=None)
     best = candidates[0]
     tied = len(candidates) > 1 and rank(candidates[1]) == rank(best)
-    confident = best.exact_title or (best.coverage >= CONFIDENT and not tied)
+    confident = (best.exact_title or (best.coverage >= CONFIDENT and not tied)) and not offscope
+    if best.target.kind is TargetKind.PLACE and best.coverage < 1.0:
+        confident = False  # "где поесть в минске" is no question about what happens in Minsk
+    # A place's items are listed only when the place is the answer; they are no suggestion.
+    candidates = [c for c in candidates if c.target.kind is not TargetKind.PLACE or c is best]
     if confident:
         target = best.target
         return Decision(
@@ -224,6 +247,10 @@ def classify(
         target=None,
         period=period,
         confidence=best.coverage,
-        suggestions=tuple(c.target for c in candidates[:3] if c.coverage >= SUGGEST),
+        suggestions=tuple(
+            c.target
+            for c in candidates[:4]
+            if c.coverage >= SUGGEST and c.target.kind is not TargetKind.PLACE
+        )[:3],
         ranked=tuple(candidates),
     )

@@ -26,9 +26,19 @@ class Role(StrEnum):
     NEUTRAL = "neutral"  # every question shares it (Belarus, Kazakhstan, trade "between"…)
     FIGURES = "figures"  # asks for a number (сколько, how much, қанша): favours trade figures
     DIRECTION = "direction"  # an export direction marker
+    COMPARE = "compare"  # asks to compare (сравни, vs, салыстыр): two periods side by side
+    OFFSCOPE = "offscope"  # beyond the data (another country, a currency rate, the weather)
+    NEWS = "news"  # asks for what is new (новости, news): the newest items when nothing else is asked
 
 
-SPECIAL_TARGETS = {"stopword": Role.STOPWORD, "neutral": Role.NEUTRAL, "figures": Role.FIGURES}
+SPECIAL_TARGETS = {
+    "stopword": Role.STOPWORD,
+    "neutral": Role.NEUTRAL,
+    "figures": Role.FIGURES,
+    "compare": Role.COMPARE,
+    "offscope": Role.OFFSCOPE,
+    "news": Role.NEWS,
+}
 
 
 @dataclass(frozen=True)
@@ -107,11 +117,14 @@ class ConceptIndex:
         self._phrases: dict[str, list[_Phrase]] = {}
         self.keys: dict[str, int] = {}  # every key a term may match → alphabets, for typo tolerance
         stopwords: set[str] = set()
+        named: set[str] = set()  # one-word terms of targets, as written
         for concept in self.concepts:
             for locale, term in concept.terms:
                 phrase = self._phrase(concept, locale, term)
                 if not phrase.words:
                     continue
+                if concept.role is Role.TARGET and len(phrase.words) == 1:
+                    named.update(words(term))
                 if concept.role is Role.STOPWORD and len(phrase.words) == 1:
                     stopwords |= phrase.words[0]
                 for key in phrase.words[0]:
@@ -120,6 +133,7 @@ class ConceptIndex:
                     for key in accepted:
                         self.keys[key] = self.keys.get(key, 0) | mask
         self.stopwords = frozenset(stopwords)
+        self._named = frozenset(named)
 
     @staticmethod
     def _phrase(concept: Concept, locale: str, term: str) -> _Phrase:
@@ -136,8 +150,10 @@ class ConceptIndex:
         return _Phrase(concept, tuple(accepted), tuple(scripts))
 
     def mark_stopwords(self, tokens: Sequence[Token]) -> None:
+        """Stop words by their skeleton; a word a target names as written is none ("калий" and
+        Belarusian "калі", when, share one)."""
         for token in tokens:
-            if token.forms & self.stopwords:
+            if token.forms & self.stopwords and token.word not in self._named:
                 token.roles.add("stopword")
 
     def match(self, tokens: Sequence[Token]) -> list[Match]:
@@ -152,15 +168,18 @@ class ConceptIndex:
                         found.setdefault((phrase.concept.id, positions), Match(phrase.concept, positions))
         matches = list(found.values())
         targets = [m for m in matches if m.concept.role is Role.TARGET]
-        return [
-            m
-            for m in matches
-            if m.concept.role is not Role.TARGET
-            or not any(
+
+        def kept(m: Match) -> bool:
+            if m.concept.role is Role.STOPWORD:  # only where the word was taken for one
+                return all("stopword" in tokens[p].roles for p in m.positions)
+            if m.concept.role is not Role.TARGET:
+                return True
+            return not any(
                 other.concept.id != m.concept.id and set(m.positions) < set(other.positions)
                 for other in targets
             )
-        ]
+
+        return [m for m in matches if kept(m)]
 
     @staticmethod
     def _accepts(phrase: _Phrase, index: int, token: Token) -> bool:

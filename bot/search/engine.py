@@ -13,15 +13,17 @@ import asyncio
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from bot.domain.models import Period
+from bot.domain.trade import resolve_asked
 from bot.search.analysis import Token, analyse_question, key_groups
 from bot.search.classifier import DocHit, classify
-from bot.search.concepts import ConceptIndex, Role
+from bot.search.concepts import ConceptIndex, Match, Role
 from bot.search.fuzzy import Vocabulary, script_mask
 from bot.search.index import concept_index
-from bot.search.model import Decision, Target, TargetKind
-from bot.search.periods import find_period
+from bot.search.model import Decision, Intent, Target, TargetKind
+from bot.search.periods import find_periods
 from bot.search.protocol import DocRow, SearchIndex, Snapshot
 from bot.search.text import script
 
@@ -32,6 +34,7 @@ COMMON_SHARE = 0.01  # keys in more than this share of the rows (and over 50) ar
 # full-text query: they would make SQLite rank thousands of rows, and say little; they still
 # count for the rows the rarer keys find.
 MAX_CORRECTIONS = 3  # known keys a misspelt word may stand for
+MIN_PREFIX = 4  # a key this long also finds the longer words it begins (compounds)
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class _State:
     parents: dict[Target, Target]
     years: frozenset[int]
     rows: int
+    periods: dict[Period, int]  # the periods with figures (for months asked without a year)
 
     @classmethod
     def of(cls, snapshot: Snapshot) -> _State:
@@ -57,7 +61,15 @@ class _State:
             Target(TargetKind(kind), item_id): Target.parse(parent)
             for (kind, item_id), parent in snapshot.parents.items()
         }
-        return cls(snapshot.version, concepts, vocabulary, parents, snapshot.years, snapshot.rows)
+        periods = {Period.from_key(key): 1 for key in snapshot.periods}
+        return cls(snapshot.version, concepts, vocabulary, parents, snapshot.years, snapshot.rows, periods)
+
+    def resolve(self, key: str) -> str:
+        """A period as the question named it, placed in a year ("01..09" → "2025-01..09")."""
+        try:
+            return resolve_asked(key, self.periods).key
+        except ValueError:
+            return key
 
     def known(self, token: Token) -> bool:
         return token.corrected or any(key in self.vocabulary for key in token.keys | token.forms)
@@ -100,10 +112,19 @@ class SearchEngine:
     async def ask(self, text: str, *, typing: bool = False) -> Decision:
         """What ``text`` is about. ``typing``: the last word may be unfinished (inline mode)."""
         state = await self._ready()
-        tokens = analyse_question(text)
+        asked = find_periods(text)
+        periods = tuple(dict.fromkeys(state.resolve(key) for key in asked.keys))
+        tokens = analyse_question(asked.rest)
         if not tokens:
-            return Decision(target=None)
+            # "январь–сентябрь": the period alone asks for its figures.
+            return (
+                Decision(Target.intent(Intent.TURNOVER), period=periods[0], confidence=1.0)
+                if periods
+                else Decision(None)
+            )
         state.concepts.mark_stopwords(tokens)
+        if periods and all("stopword" in token.roles for token in tokens):  # "за 8 месяцев"
+            return Decision(Target.intent(Intent.TURNOVER), period=periods[0], confidence=1.0)
         _correct(state.vocabulary, tokens, typing=typing)
         matches = state.concepts.match(tokens)
         named = {
@@ -114,7 +135,7 @@ class SearchEngine:
             if target is not None and target.kind in (TargetKind.TOPIC, TargetKind.SECTOR)
         }
         docs = await self._full_text(state, tokens, named)
-        return classify(
+        decision = classify(
             tokens,
             matches,
             docs,
@@ -122,8 +143,11 @@ class SearchEngine:
             df=state.vocabulary.df,
             parent_of=state.parents.get,
             years_with_data=state.years,
-            period=find_period(text),
+            period=periods[0] if periods else None,
         )
+        if decision.target is not None and decision.target.kind is TargetKind.PLACE:
+            return _place(decision, tokens, matches, docs)
+        return _named_periods(decision, periods)
 
     async def _full_text(self, state: _State, tokens: Sequence[Token], named: set[Target]) -> list[DocHit]:
         """The rows the question's rarer keys find, and the rows of the items its concepts name
@@ -135,6 +159,11 @@ class SearchEngine:
         rows: list[DocRow] = []
         if keys:
             rows += await self._index.matching(" OR ".join(f'"{key}"' for key in keys), MAX_HITS)
+        # Words inside compounds: "калий" in "калийные удобрения", "нефть" in "нефтепродукты".
+        # Known keys only, as above: a word the data never had stays out of every query (and log).
+        stems = sorted(key for df, key in known if len(key) >= MIN_PREFIX and df <= common)
+        if stems:
+            rows += await self._index.matching(" OR ".join(f'"{key}"*' for key in stems), MAX_HITS // 2)
         for kind in sorted({target.kind for target in named}):
             ids = sorted(target.id for target in named if target.kind is kind)
             rows += await self._index.items(kind.value, ids)
@@ -144,15 +173,54 @@ class SearchEngine:
         # splitting every body into a set.
         alternatives = "|".join(map(re.escape, sorted(asked, key=len, reverse=True)))
         pattern = re.compile(rf"(?<![^ |])({alternatives})(?![^ |])")
+        prefixes = "|".join(map(re.escape, sorted(stems, key=len, reverse=True)))
+        partial = re.compile(rf"(?<![^ |])({prefixes})[^ |]") if stems else None
         return [
             DocHit(
                 target=Target(TargetKind(row.kind), row.item_id),
                 parent=Target.parse(row.parent) if row.parent else None,
                 title=tuple(key_groups(row.title_keys)),
                 body=frozenset(pattern.findall(row.body_keys)),
+                inside=frozenset(partial.findall(f"{row.title_keys} {row.body_keys}"))
+                if partial
+                else frozenset(),
             )
             for row in rows
         ]
+
+
+def _named_periods(decision: Decision, periods: tuple[str, ...]) -> Decision:
+    """A period the question names always wins over the one an item's text happened to match
+    ("оборот в долларах за 2024" is not the 2018 card because a 2018 note says "dollars"); two
+    periods named are a comparison."""
+    target = decision.target
+    intent = target.flow_intent if target is not None else None
+    if intent is None or not periods:
+        return decision
+    if len(periods) > 1:
+        compared = Target(TargetKind.COMPARE, "+".join(periods[:2]))
+        return replace(decision, target=compared, period=None)
+    return replace(decision, target=Target.intent(intent), period=periods[0])
+
+
+def _place(
+    decision: Decision, tokens: Sequence[Token], matches: Sequence[Match], docs: Sequence[DocHit]
+) -> Decision:
+    """The items whose text names the place the question is about, with its name per language."""
+    assert decision.target is not None
+    concept = next(
+        m.concept for m in matches if m.concept.role is Role.TARGET and m.concept.target == decision.target
+    )
+    positions = {p for m in matches if m.concept is concept for p in m.positions}
+    keys = {key for p in positions for key in tokens[p].keys}
+    items = [
+        doc.target
+        for doc in docs
+        if doc.target.kind in (TargetKind.TOPIC, TargetKind.FACT)
+        and (keys & doc.body or any(keys & group for group in doc.title))
+    ]
+    names = tuple((locale, term) for locale, term in dict(reversed(concept.terms)).items())
+    return replace(decision, items=tuple(dict.fromkeys(items)), names=names)
 
 
 def _correct(vocabulary: Vocabulary, tokens: Sequence[Token], *, typing: bool) -> None:

@@ -13,6 +13,10 @@ class TargetKind(StrEnum):
     SOURCE = "source"
     FIGURES = "figures"  # trade figures of one period, one flow first: "2024/turnover"
     FACT = "fact"  # a published fact, by its number: "7"
+    PRODUCTS = "products"  # the /products card: an HS chapter ("31"), a direction ("kz_to_by") or "all"
+    COMPARE = "compare"  # two periods side by side: "2023+2024"
+    NEWS = "news"  # the newest items across sectors: "latest"
+    PLACE = "place"  # the items about a place: "almaty" (the decision lists them)
 
 
 class Intent(StrEnum):
@@ -94,7 +98,14 @@ class Decision:
     confidence: float = 0.0
     suggestions: tuple[Target, ...] = ()
     ranked: tuple[Candidate, ...] = field(default=(), repr=False)
+    items: tuple[Target, ...] = ()  # a place's items
+    names: tuple[tuple[str, str], ...] = ()  # a place's name: (locale, name)
 
     @property
     def confident(self) -> bool:
         return self.target is not None
+
+    def name(self, locale: str) -> str:
+        """A place's name in ``locale`` (else in any language)."""
+        found = dict(self.names)
+        return found.get(locale) or next(iter(found.values()), self.target.id if self.target else "")

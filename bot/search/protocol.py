@@ -83,6 +83,7 @@ class Snapshot:
     parents: Mapping[tuple[str, str], str]  # (kind, item_id) → parent
     years: frozenset[int]  # years with trade figures
     rows: int  # index rows
+    periods: frozenset[str] = frozenset()  # keys of the periods with trade figures
 
 
 class SearchIndex(Protocol):

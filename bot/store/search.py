@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import aiosqlite
 
+from bot.domain.models import Period
 from bot.search.protocol import ConceptRow, DocRow, IndexBatch, IndexRow, Snapshot
 from bot.store.db import Database, placeholders
 from bot.store.merge import merge, prune, upsert
@@ -190,11 +191,15 @@ class SearchRepo:
             sql = "SELECT DISTINCT kind, item_id, parent FROM search_docs WHERE parent IS NOT NULL"
             async with conn.execute(sql) as cursor:
                 parents = {(row[0], row[1]): str(row[2]) for row in await cursor.fetchall()}
-            async with conn.execute("SELECT DISTINCT year FROM trade_figures") as cursor:
-                years = frozenset(int(row[0]) for row in await cursor.fetchall())
+            sql = "SELECT DISTINCT year, month_start, month_end FROM trade_figures"
+            async with conn.execute(sql) as cursor:
+                found = [tuple(map(int, row)) for row in await cursor.fetchall()]
+            years = frozenset(year for year, _start, _end in found)
+            periods = frozenset(Period(year=y, start=a, end=b).key for y, a, b in found)
             async with conn.execute("SELECT count(*) FROM search_docs") as cursor:
                 counted = await cursor.fetchone()
-        return Snapshot(version, concepts, terms, parents, years, int(counted[0]) if counted else 0)
+        rows = int(counted[0]) if counted else 0
+        return Snapshot(version, concepts, terms, parents, years, rows, periods)
 
     async def indexed(self) -> bool:
         """Whether the index holds anything (a database migrated before it existed doesn't)."""

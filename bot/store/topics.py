@@ -43,3 +43,18 @@ class TopicRepo:
         async with self._db.conn.execute(_TOPICS_SQL + " WHERE t.id = ?", (locale, topic_id)) as cursor:
             row = await cursor.fetchone()
         return _topic(row) if row is not None else None
+
+    async def latest(self, locale: str, limit: int) -> tuple[Topic, ...]:
+        """The newest dated topics across sectors, newest first."""
+        sql = _TOPICS_SQL + " WHERE t.date IS NOT NULL ORDER BY t.date DESC, t.position LIMIT ?"
+        async with self._db.conn.execute(sql, (locale, limit)) as cursor:
+            return tuple(_topic(row) for row in await cursor.fetchall())
+
+    async def some(self, topic_ids: tuple[str, ...], locale: str) -> tuple[Topic, ...]:
+        """These topics, dated ones newest first, undated ones after them."""
+        if not topic_ids:
+            return ()
+        marks = ", ".join("?" * len(topic_ids))
+        sql = _TOPICS_SQL + f" WHERE t.id IN ({marks}) ORDER BY t.date IS NULL, t.date DESC, t.position"
+        async with self._db.conn.execute(sql, (locale, *topic_ids)) as cursor:
+            return tuple(_topic(row) for row in await cursor.fetchall())

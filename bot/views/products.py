@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import ProductsCb, TurnoverCb
+from bot.callbacks import ProductsCb, SearchCb, TurnoverCb
 from bot.domain.models import Period, Reporter
 from bot.domain.products import Direction, ProductsReport
+from bot.search.model import Target
 from bot.views import format as fmt
 from bot.views.common import (
     Rendered,
@@ -21,6 +24,7 @@ from bot.views.common import (
     rows,
     sources_block,
 )
+from bot.views.menu import main_menu
 from bot.views.turnover import flow_title
 
 MAX_YEARS = 6  # year buttons
@@ -54,6 +58,25 @@ def _direction(direction: Direction, report: ProductsReport, locale: str) -> lis
     return lines
 
 
+def _focus(report: ProductsReport, locale: str) -> list[str]:
+    """ "🔎 Fertilizers (31): …" — where the chapter the reader asked about stands each way."""
+    focus = report.focus
+    if focus is None:
+        return []
+    name = f"🔎 {quote(chapter_name(focus.chapter, dict(report.names)))} ({quote(focus.chapter)})"
+    if not focus.places:
+        none = _("no trade in this chapter in these statistics for {period}").format(
+            period=fmt.period(report.period, locale)
+        )
+        return ["", f"{name}: {italic(none)}"]
+    lines = ["", bold(name)]
+    for flow, share, rank, count in focus.places:
+        value = f"{fmt.money(share.value_usd, locale)} · {_percent(share.share_pct, locale)}"
+        place = _("No. {rank} of {count} chapters").format(rank=rank, count=count)
+        lines.append(f"{quote(flow_title(flow))}: {bold(value)}, {quote(place)}")
+    return lines
+
+
 def products_keyboard(report: ProductsReport, locale: str) -> InlineKeyboardMarkup:
     reporters = [r for p, r in report.available if p == report.period]
     switch = [
@@ -84,6 +107,7 @@ def render_products(report: ProductsReport, locale: str) -> Rendered:
         bold(_("📦 What is traded: the top HS chapters")),
         f"{bold(fmt.period(report.period, locale))} · {quote(reporter_label(report.reporter))} {cite(ids, numbers)}",
     ]
+    lines += _focus(report, locale)
     for direction in report.directions:
         lines += _direction(direction, report, locale)
     lines += ["", italic(_("Shares are of the direction's trade over all HS chapters."))]
@@ -91,8 +115,14 @@ def render_products(report: ProductsReport, locale: str) -> Rendered:
     return Rendered("\n".join(lines), products_keyboard(report, locale))
 
 
-def render_no_products() -> Rendered:
-    return Rendered(_("No breakdown by product is loaded yet. Please try again later."))
+def render_no_products(related: Sequence[tuple[Target, str]] = (), *, asked: bool = False) -> Rendered:
+    """No chapter data fetched yet. ``asked``: a question about goods led here; it is offered
+    ``related`` items it may mean instead, or else the main menu, never a dead end."""
+    text = _("No breakdown by product is loaded yet. Please try again later.")
+    if not related:
+        return Rendered(text, main_menu() if asked else None)
+    layout = [[button(label, SearchCb(kind=target.kind, item=target.id))] for target, label in related[:3]]
+    return Rendered(text, InlineKeyboardMarkup(inline_keyboard=layout))
 
 
 def render_unknown_products_period(query: str, periods: tuple[Period, ...]) -> Rendered:

@@ -94,6 +94,13 @@ def target_label(target: Target, names: dict[Target, str], locale: str) -> str:
         if target.period:
             label += " · " + short_period(Period.from_key(target.period), locale)
         return _shorten(label)
+    if target.kind is TargetKind.PRODUCTS:
+        return _("📦 Products")
+    if target.kind is TargetKind.NEWS:
+        return _("📰 Latest news")
+    if target.kind is TargetKind.COMPARE:
+        keys = target.id.split("+")
+        return _shorten("⚖️ " + " → ".join(short_period(Period.from_key(k), locale) for k in sorted(keys)))
     name = names.get(target, target.id)
     if target.kind is TargetKind.SOURCE:
         return _shorten("📰 " + name)

@@ -159,7 +159,7 @@ def render_unknown_period(query: str, periods: tuple[Period, ...], locale: str, 
     else:
         head = _("“{text}” is not a period I understand.").format(text=shown)
     available = ", ".join(quote(fmt.period(p, locale)) for p in periods)
-    body = _("Periods with data: {periods}.").format(periods=available)
+    body = _("Periods with data: {periods}.").format(periods=available.rstrip("."))
     example = next((p.key for p in periods if p.is_full_year), periods[0].key if periods else "2024")
     hint = _("Type, for example, /turnover {example} or choose below.").format(example=example)
     return Rendered(f"{head}\n{body}\n{hint}", period_keyboard(periods, None, locale))
