@@ -11,6 +11,7 @@ from aiogram.methods import SendMessage
 from aiogram.utils.i18n import I18n
 
 from bot.callbacks import ChannelCb, MenuAction, MenuCb, SubscribeCb
+from bot.config import Settings
 from bot.delivery import DeliveryWorker, RetryPolicy
 from bot.domain.models import DeliveryState
 from bot.store import Store
@@ -134,6 +135,22 @@ async def test_the_first_card_offers_to_follow_once(
     assert "🔔 Subscribe: get this sector’s news here" in other.button_texts
     await make_client("en", user_id=4121).click(other, "🔔 Subscribe: get this sector’s news here")
     assert await store.subscriptions.sectors_of(4121) == {"agriculture"}
+
+
+async def test_an_offer_made_is_kept_across_a_restart(
+    make_client: Callable[..., BotClient], store: Store, settings: Settings
+) -> None:
+    first = (await make_client("en", user_id=4130).send("/turnover")).last
+    assert first.button_texts[-1] == "🔔 Get new trade figures here"
+    await store.close()  # the offers made are written in a batch, at the latest on close
+    reopened = await Store.open(settings.database_path)
+    try:
+        rows = await reopened.db.read_few("SELECT user_id, item FROM follow_offers WHERE user_id = 4130")
+        assert rows == [(4130, "figures")]
+        assert not await reopened.offers.claim(4130, "figures")  # another process knows it too
+        assert await reopened.offers.claim(4131, "agriculture")
+    finally:
+        await reopened.close()
 
 
 async def test_a_member_who_is_not_an_admin_is_refused(

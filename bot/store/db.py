@@ -110,18 +110,21 @@ class Database:
             self._reader = reader
 
     async def read_one(self, sql: str, params: tuple[object, ...] = ()) -> tuple[Any, ...] | None:
-        """The first row of a small read by key, as committed, without a thread hand-off: on the
-        plain connection, falling back to aiosqlite where there is none (``:memory:``) or the
-        file is busy past 50 ms (a checkpoint)."""
+        """The first row of a small read by key: see :meth:`read_few`."""
+        rows = await self.read_few(sql, params)
+        return rows[0] if rows else None
+
+    async def read_few(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        """The rows of a small read by key, as committed, without a thread hand-off: on the plain
+        connection, falling back to aiosqlite where there is none (``:memory:``) or the file is
+        busy past 50 ms (a checkpoint)."""
         if self._reader is not None:
             try:
-                row: tuple[Any, ...] | None = self._reader.execute(sql, params).fetchone()
-                return row
+                return self._reader.execute(sql, params).fetchall()
             except sqlite3.OperationalError:
                 pass
         async with self.conn.execute(sql, params) as cursor:
-            found = await cursor.fetchone()
-        return tuple(found) if found is not None else None
+            return [tuple(row) for row in await cursor.fetchall()]
 
     async def close(self) -> None:
         if self._reader is not None:

@@ -66,6 +66,7 @@ class Store:
         return cls(db, indexer)
 
     async def close(self) -> None:
+        await self.offers.close()
         await self.db.close()
 
     async def upgrade(self) -> list[str]:

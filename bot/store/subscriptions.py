@@ -32,8 +32,7 @@ class SubscriptionRepo:
             JOIN subscribers r ON r.chat_id = s.chat_id AND r.active = 1
             WHERE s.chat_id = ?
         """
-        async with self._db.conn.execute(sql, (chat_id,)) as cursor:
-            return frozenset(row[0] for row in await cursor.fetchall())
+        return frozenset(row[0] for row in await self._db.read_few(sql, (chat_id,)))
 
     async def subscribe(
         self, chat_id: int, user_id: int | None, locale: str, sector_ids: Sequence[str]
