@@ -7,6 +7,7 @@ Knows nothing of aiogram's Dispatcher or of SQL; sending is bot/handlers/telegra
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import TypeVar
 
@@ -18,10 +19,13 @@ from bot.search.model import Intent, Target, TargetKind
 from bot.store import Store
 from bot.views.chart import TurnoverChart, turnover_chart
 from bot.views.common import Rendered
+from bot.views.facts import render_fact_in_full
 from bot.views.products import render_no_products, render_products, render_unknown_products_period
-from bot.views.search import focus_flows, render_topic_card, target_label
+from bot.views.search import focus_flows, target_label
+from bot.views.sectors import PAGE_SIZE as SECTOR_PAGE
 from bot.views.sectors import render_sector_card, render_sector_list, render_unknown_sector
 from bot.views.sources import PAGE_SIZE, page_count, render_sources
+from bot.views.topic import render_topic_card
 from bot.views.turnover import render_no_data, render_turnover, render_unknown_period
 
 T = TypeVar("T")
@@ -67,17 +71,31 @@ async def sectors_screen(store: Store, locale: str) -> Rendered:
     return await cached(store, ("sectors", locale), render)
 
 
-async def sector_screen(store: Store, locale: str, sector_id: str, chat_id: int | None = None) -> Rendered:
-    """The sector card; with ``chat_id`` its subscribe button shows that chat's state."""
+async def sector_screen(
+    store: Store,
+    locale: str,
+    sector_id: str,
+    chat_id: int | None = None,
+    page: int = 0,
+    today: dt.date | None = None,
+) -> Rendered:
+    """Page ``page`` of the sector card; with ``chat_id`` its subscribe button shows that
+    chat's state. ``today`` (UTC by default) ages the plans whose date is over."""
     subscribed = chat_id is not None and sector_id in await store.subscriptions.sectors_of(chat_id)
+    day = today or utc_today()
 
     async def render() -> Rendered:
         card = await store.sectors.card(sector_id, locale)
         if card is None:
             return render_unknown_sector(sector_id, await store.sectors.all(locale))
-        return render_sector_card(card, locale, subscribed=subscribed)
+        return render_sector_card(card, locale, today=day, page=page, subscribed=subscribed)
 
-    return await cached(store, ("sector", sector_id[:64], subscribed, locale), render)
+    shown = max(0, min(page, 999))  # the view clamps; this only bounds the cache key
+    return await cached(store, ("sector", sector_id[:64], shown, subscribed, day, locale), render)
+
+
+def utc_today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
 
 
 async def sources_screen(store: Store, locale: str, page: int = 0, source_id: str | None = None) -> Rendered:
@@ -94,7 +112,13 @@ async def sources_screen(store: Store, locale: str, page: int = 0, source_id: st
     return await cached(store, ("sources", shown, locale), render)
 
 
-async def topic_screen(store: Store, locale: str, topic_id: str) -> Rendered | None:
+async def topic_screen(
+    store: Store, locale: str, topic_id: str, page: int | None = None, today: dt.date | None = None
+) -> Rendered | None:
+    """One item in full; Back returns to page ``page`` of its sector card (by default the
+    page that lists it)."""
+    day = today or utc_today()
+
     async def render() -> Rendered | None:
         topic = await store.topics.get(topic_id, locale)
         if topic is None:
@@ -102,9 +126,30 @@ async def topic_screen(store: Store, locale: str, topic_id: str) -> Rendered | N
         sector = await store.sectors.get(topic.sector_id, locale)
         if sector is None:
             return None
-        return render_topic_card(topic, sector, await store.sources.by_ids(topic.source_ids), locale)
+        back = page
+        if back is None:
+            ids = [t.id for t in await store.topics.of_sector(topic.sector_id, locale)]
+            back = ids.index(topic.id) // SECTOR_PAGE if topic.id in ids else 0
+        sources = await store.sources.by_ids(topic.source_ids)
+        return render_topic_card(topic, sector, sources, locale, today=day, page=max(0, back))
 
-    return await cached(store, ("topic", topic_id[:64], locale), render)
+    return await cached(store, ("topic", topic_id[:64], page, day, locale), render)
+
+
+async def fact_screen(store: Store, locale: str, fact_id: int, sector_id: str) -> Rendered:
+    """A published update in full, with Back to its sector card."""
+    content = await store.facts.content(fact_id, locale)
+    if content is None or content.kind != "news":
+        return await sector_screen(store, locale, sector_id)
+    sector = await store.sectors.get(content.sector_id, locale)
+    return render_fact_in_full(
+        sector=sector,
+        created_at=content.created_at,
+        text=content.text,
+        text_locale=content.text_locale,
+        reader_locale=locale,
+        back_to=sector_id,
+    )
 
 
 async def target_screen(
