@@ -34,6 +34,12 @@ class TurnoverCb(CallbackData, prefix="t1"):
     period: str  # a Period key: "2024" or "2025-01..08"
 
 
+class TurnoverDetailsCb(CallbackData, prefix="td1"):
+    """The detailed /turnover card of a period: who stated each figure, our inferences."""
+
+    period: str
+
+
 class ProductsCb(CallbackData, prefix="g1"):
     """The top HS chapters: a year ("" for the latest with chapter data) and whose statistics
     ("" for the first with data that year)."""

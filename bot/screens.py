@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import TypeVar
 
 from bot.deeplinks import DeepLink, LinkKind
-from bot.domain.models import ALL_SECTORS, Flow, Reporter
+from bot.domain.models import ALL_SECTORS, Flow, Period, Reporter
 from bot.domain.products import Direction, ProductsReport, top_chapters
 from bot.domain.trade import headline_period, parse_period, resolve_period
 from bot.search.model import Intent, Target, TargetKind
@@ -62,6 +62,24 @@ async def turnover_screen(
         return render_turnover(await store.trade.report(shown, locale, periods), locale, focus)
 
     return await cached(store, ("turnover", shown, tuple(focus), locale), render)
+
+
+async def turnover_details_screen(store: Store, locale: str, period_key: str) -> Rendered:
+    """The detailed card of a period (footnotes: who stated each figure, our inferences); a
+    period with no data (an old or forged button) gets the summary card's answer."""
+    coverage = await cached(store, ("coverage",), store.trade.coverage)
+    try:
+        period = Period.from_key(period_key)
+    except ValueError:
+        period = None
+    if period is None or period not in coverage:
+        return await turnover_screen(store, locale, period_key or None)
+    periods = tuple(sorted(coverage, reverse=True))
+
+    async def render() -> Rendered:
+        return render_turnover(await store.trade.report(period, locale, periods), locale, details=True)
+
+    return await cached(store, ("turnover-details", period, locale), render)
 
 
 async def sectors_screen(store: Store, locale: str) -> Rendered:

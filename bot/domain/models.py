@@ -154,6 +154,9 @@ class PeriodReport:
     figures: tuple[TradeFigure, ...]
     sources: tuple[Source, ...]
     periods: tuple[Period, ...] = field(default=())  # every period with data, newest first
+    # The latest known turnover in US dollars (of the newest whole year that has one, one figure
+    # per reporter), whatever period the report is of; its sources are among ``sources``.
+    level: tuple[TradeFigure, ...] = ()
 
 
 @dataclass(frozen=True)
