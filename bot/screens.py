@@ -118,14 +118,14 @@ def utc_today() -> dt.date:
 
 async def sources_screen(store: Store, locale: str, page: int = 0, source_id: str | None = None) -> Rendered:
     """Page ``page`` of the sources, or the page listing ``source_id``."""
-    sources = await cached(store, ("sources",), store.sources.all)
+    sources = await cached(store, ("sources", locale), lambda: store.sources.all(locale))
     if source_id is not None:
         ids = [source.id for source in sources]
         page = ids.index(source_id) // PAGE_SIZE if source_id in ids else 0
     shown = max(0, min(page, page_count(len(sources)) - 1))
 
     async def render() -> Rendered:
-        return render_sources(sources, shown, locale)
+        return render_sources(sources, shown, locale, await store.sources.backing(locale))
 
     return await cached(store, ("sources", shown, locale), render)
 
@@ -148,7 +148,7 @@ async def topic_screen(
         if back is None:
             ids = [t.id for t in await store.topics.of_sector(topic.sector_id, locale)]
             back = ids.index(topic.id) // SECTOR_PAGE if topic.id in ids else 0
-        sources = await store.sources.by_ids(topic.source_ids)
+        sources = await store.sources.by_ids(topic.source_ids, locale)
         return render_topic_card(topic, sector, sources, locale, today=day, page=max(0, back))
 
     return await cached(store, ("topic", topic_id[:64], page, day, locale), render)
@@ -223,7 +223,7 @@ async def chart_screen(store: Store, locale: str) -> TurnoverChart | None:
             for figure in await store.trade.figures(period, locale)
         ]
         source_ids = tuple(dict.fromkeys(sid for figure in figures for sid in figure.source_ids))
-        return turnover_chart(figures, await store.sources.by_ids(source_ids), locale)
+        return turnover_chart(figures, await store.sources.by_ids(source_ids, locale), locale)
 
     return await cached(store, ("chart", locale), model)
 
@@ -264,7 +264,7 @@ async def products_screen(
             reporter=shown,
             directions=tuple(directions),
             names=await store.official.chapter_names(locale),
-            sources=await store.sources.by_ids(source_ids),
+            sources=await store.sources.by_ids(source_ids, locale),
             available=available,
         )
         return render_products(report, locale)

@@ -16,6 +16,7 @@ from bot.views.sectors import render_sector_card
 from bot.views.topic import render_topic_card
 from tests.conftest import LOCALES
 from tests.test_commands import tr
+from tests.test_questions import plain
 
 SECTOR = Sector("industry", "🏭", "Industry", "Plants and tractors.")
 SOURCES = (
@@ -149,3 +150,44 @@ async def test_the_business_council_planned_for_november_2025_has_aged(
     regions = (await client.click(listing, SectorCb(sector_id="regions"))).last
     assert tr(i18n, lang, "⌛ date passed; no outcome reported") in regions.text
     assert tr(i18n, lang, "As of {date}").split("{date}")[0] in regions.text
+
+
+async def all_source_pages(client: BotClient) -> str:
+    reply = (await client.send("/sources")).last
+    pages = [reply.text]
+    while forward := [b for b in reply.buttons if b.text.endswith("▶️")]:
+        reply = (await client.click(reply, forward[0])).last
+        pages.append(reply.text)
+    return "\n".join(pages)
+
+
+async def test_sources_say_what_each_backs_and_link_it(make_client: Callable[..., BotClient]) -> None:
+    listed = await all_source_pages(make_client("en"))
+    interview = next(line for line in listed.split("\n") if "Актуальное интервью" in line)
+    assert interview.startswith("[") and '<a href="https://news.by/news/ekonomika/' in interview
+    assert "interview with Aleksei Bogdanov, Ambassador Extraordinary and Plenipotentiary" in interview
+    backs = listed.split(interview, 1)[1].split("\n")[1]
+    assert "📊 figures: Jan – Aug 2025" in backs.replace("\u2009", " ")
+    assert "“Collaboration with the Magnum chain”" in backs
+    # three news.by articles, none dated but each told apart by what it reports
+    lines = [plain(line).split("] ", 1)[-1] for line in listed.split("\n")]
+    news_by = [line for line in lines if line.startswith("news.by")]
+    assert len(news_by) == 3 and len(set(news_by)) == 3
+    assert "news.by, the Turchin–Shakkaliyev meeting, 19 November, date unknown" in news_by
+    # where no link is known, none is made up
+    zakon = next(line for line in listed.split("\n") if "Zakon.kz" in line)
+    assert "<a " not in zakon
+
+
+@pytest.mark.parametrize(
+    ("lang", "outlet"), [("ru", "Казинформ"), ("en", "Kazinform"), ("kk", "Kazinform"), ("be", "Казінформ")]
+)
+async def test_outlet_names_are_in_the_readers_language(
+    make_client: Callable[..., BotClient], lang: str, outlet: str
+) -> None:
+    listed = await all_source_pages(make_client(lang))
+    assert f"] {outlet}, " in listed
+    if lang in ("ru", "be"):
+        assert "] Kazinform, " not in listed
+    turnover = (await make_client(lang).send("/turnover 2023")).last.text
+    assert f"] {outlet}, " in turnover

@@ -107,6 +107,15 @@ class Source:
     url: str | None
     language: str | None
     reporter: Reporter | None = None  # set for official statistics: whose report (date: retrieved)
+    about: str | None = None  # what the article reports, where its headline is not known
+
+
+@dataclass(frozen=True)
+class Backing:
+    """What one source backs: the periods of the figures it gives, the items citing it."""
+
+    periods: tuple[Period, ...] = ()
+    topics: tuple[str, ...] = ()  # titles, in the reader's language
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,7 @@ class TradeRepo:
         return PeriodReport(
             period=period,
             figures=figures,
-            sources=await self._sources.by_ids(source_ids),
+            sources=await self._sources.by_ids(source_ids, locale),
             periods=every,
             level=level,
         )

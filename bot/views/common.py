@@ -99,6 +99,8 @@ def source_line(number: int | None, source: Source, locale: str) -> str:
         return prefix + ", ".join(parts)
     if source.title:
         parts.append(_("“{title}”").format(title=quote(source.title)))
+    if source.about:  # what the article reports (where the headline is not known), in the reader's language
+        parts.append(quote(source.about))
     parts.append(quote(fmt.date(source.date, locale)))
     prefix = f"[{number}] " if number is not None else "• "
     return prefix + ", ".join(parts)
