@@ -10,6 +10,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.callbacks import SectorCb, TopicCb
 from bot.domain.models import Sector, SectorCard, Source, Status, Topic
+from bot.store import Store
 from bot.testing.client import BotClient
 from bot.testing.telegram_html import html_problems
 from bot.views.sectors import render_sector_card
@@ -191,3 +192,21 @@ async def test_outlet_names_are_in_the_readers_language(
         assert "] Kazinform, " not in listed
     turnover = (await make_client(lang).send("/turnover 2023")).last.text
     assert f"] {outlet}, " in turnover
+
+
+async def test_a_long_update_on_the_card_opens_in_full(
+    make_client: Callable[..., BotClient], store: Store
+) -> None:
+    text = "Belarusian dairy reaches Magnum stores in Almaty. " * 8 + "The last sentence."
+    await store.facts.publish("food_retail", {"en": text}, "en", author_id=None)
+    client = make_client("en")
+    listing = (await client.send("/sectors")).last
+    card = (await client.click(listing, SectorCb(sector_id="food_retail"))).last
+    assert "The last sentence." not in card.text
+    assert "<i>(read more below)</i>" in card.text
+    full = (
+        await client.click(card, next(b for b in card.buttons if b.text.startswith("📰 Read in full")))
+    ).last
+    assert "The last sentence." in full.text
+    back = (await client.click(full, "◀️ Back")).last
+    assert back.text == card.text
