@@ -35,6 +35,12 @@ class TurnoverCb(CallbackData, prefix="t1"):
     period: str  # a Period key: "2024" or "2025-01..08"
 
 
+class TurnoverDetailsCb(CallbackData, prefix="td1"):
+    """The detailed /turnover card of a period: who stated each figure, our inferences."""
+
+    period: str
+
+
 class ProductsCb(CallbackData, prefix="g1"):
     """The top HS chapters: a year ("" for the latest with chapter data) and whose statistics
     ("" for the first with data that year)."""
@@ -45,6 +51,21 @@ class ProductsCb(CallbackData, prefix="g1"):
 
 class SectorCb(CallbackData, prefix="s1"):
     sector_id: str  # "" opens the list of sectors
+    page: int = 0  # of the sector card's items, five to a page; out of range: clamped
+
+
+class TopicCb(CallbackData, prefix="i1"):
+    """One item of a sector card, opened from the card's page ``page`` (its Back button)."""
+
+    topic_id: str
+    page: int = 0
+
+
+class FactCb(CallbackData, prefix="n1"):
+    """A published update in full, from its sector card (whose Back button returns there)."""
+
+    fact_id: int
+    sector_id: str
 
 
 class SourcesCb(CallbackData, prefix="r1"):

@@ -85,10 +85,22 @@ class Localized(Entry):
         return str(getattr(self, locale))
 
 
+def _same_in_every_language(value: Any) -> Any:
+    """An outlet written once ("Zakon.kz") is its name in every language."""
+    if isinstance(value, str):
+        if not value:
+            raise ValueError("String should have at least 1 character")
+        return {locale.value: value for locale in LOCALES}
+    return value
+
+
 class SourceEntry(Entry):
     id: Id
-    outlet: NonEmpty
-    title: str | None = None
+    # The outlet's name as readers of each language know it ("Kazinform", "Казинформ"); one
+    # string when it is the same in all four.
+    outlet: Annotated[Localized, BeforeValidator(_same_in_every_language)]
+    title: str | None = None  # the headline, verbatim, in the article's language
+    about: Localized | None = None  # what the article reports, where the headline is not known
     date: DateText = None
     url: str | None = None
     language: str | None = None

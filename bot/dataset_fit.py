@@ -18,7 +18,7 @@ from bot.domain.models import LOCALES
 
 # The longest text each field may hold.
 FIELD_LIMITS: dict[str, dict[str, int]] = {
-    "source": {"outlet": 80, "title": 200, "url": 500, "language": 16},
+    "source": {"outlet": 80, "title": 200, "about": 200, "url": 500, "language": 16},
     "sector": {"emoji": 16, "name": 40, "summary": 400},
     "figure": {"note": 300},
     "topic": {"title": 120, "text": 1200},
@@ -64,7 +64,9 @@ def _source_lines(source_ids: Sequence[str], sources: Mapping[str, Any]) -> int:
     for source_id in dict.fromkeys(source_ids):
         source = sources.get(source_id)
         if source is not None:
-            total += utf16_length(source.outlet) + utf16_length(source.title or "") + _SOURCE_LINE_ROOM
+            outlet = max(utf16_length(text) for _locale, text in _texts(source.outlet))
+            about = max((utf16_length(text) for _locale, text in _texts(source.about)), default=0)
+            total += outlet + utf16_length(source.title or "") + about + _SOURCE_LINE_ROOM
     return total
 
 

@@ -7,11 +7,12 @@ Knows nothing of aiogram's Dispatcher or of SQL; sending is bot/handlers/telegra
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import TypeVar
 
 from bot.deeplinks import DeepLink, LinkKind
-from bot.domain.models import ALL_SECTORS, Flow, Reporter, Sector, Topic
+from bot.domain.models import ALL_SECTORS, Flow, Period, Reporter, Sector, Topic
 from bot.domain.products import ChapterFocus, Direction, ProductsReport, chapter_focus, top_chapters
 from bot.domain.trade import headline_period, nearest_periods, parse_period, resolve_period
 from bot.search.model import Intent, Target, TargetKind
@@ -20,11 +21,14 @@ from bot.views import format as fmt
 from bot.views.chart import TurnoverChart, turnover_chart
 from bot.views.common import Rendered
 from bot.views.compare import render_compare
+from bot.views.facts import render_fact_in_full
 from bot.views.items import MAX_ITEMS, render_latest, render_place
 from bot.views.products import render_no_products, render_products, render_unknown_products_period
-from bot.views.search import focus_flows, render_topic_card, target_label
+from bot.views.search import focus_flows, target_label
+from bot.views.sectors import PAGE_SIZE as SECTOR_PAGE
 from bot.views.sectors import render_sector_card, render_sector_list, render_unknown_sector
 from bot.views.sources import PAGE_SIZE, page_count, render_sources
+from bot.views.topic import render_topic_card
 from bot.views.turnover import render_no_data, render_turnover, render_unknown_period
 
 T = TypeVar("T")
@@ -118,6 +122,24 @@ async def _with_sectors(store: Store, topics: Sequence[Topic], locale: str) -> l
     return found
 
 
+async def turnover_details_screen(store: Store, locale: str, period_key: str) -> Rendered:
+    """The detailed card of a period (footnotes: who stated each figure, our inferences); a
+    period with no data (an old or forged button) gets the summary card's answer."""
+    coverage = await cached(store, ("coverage",), store.trade.coverage)
+    try:
+        period = Period.from_key(period_key)
+    except ValueError:
+        period = None
+    if period is None or period not in coverage:
+        return await turnover_screen(store, locale, period_key or None)
+    periods = tuple(sorted(coverage, reverse=True))
+
+    async def render() -> Rendered:
+        return render_turnover(await store.trade.report(period, locale, periods), locale, details=True)
+
+    return await cached(store, ("turnover-details", period, locale), render)
+
+
 async def sectors_screen(store: Store, locale: str) -> Rendered:
     async def render() -> Rendered:
         return render_sector_list(await store.sectors.all(locale))
@@ -125,36 +147,60 @@ async def sectors_screen(store: Store, locale: str) -> Rendered:
     return await cached(store, ("sectors", locale), render)
 
 
-async def sector_screen(store: Store, locale: str, sector_id: str, chat_id: int | None = None) -> Rendered:
-    """The sector card; with ``chat_id`` its subscribe button shows that chat's state."""
+async def sector_screen(
+    store: Store,
+    locale: str,
+    sector_id: str,
+    chat_id: int | None = None,
+    page: int = 0,
+    today: dt.date | None = None,
+) -> Rendered:
+    """Page ``page`` of the sector card; with ``chat_id`` its subscribe button shows that
+    chat's state. ``today`` (UTC by default) ages the plans whose date is over."""
     followed = await store.subscriptions.sectors_of(chat_id) if chat_id is not None else frozenset()
     through_all = ALL_SECTORS in followed  # "all sectors" covers this one too
     subscribed = through_all or sector_id in followed
+    day = today or utc_today()
 
     async def render() -> Rendered:
         card = await store.sectors.card(sector_id, locale)
         if card is None:
             return render_unknown_sector(sector_id, await store.sectors.all(locale))
-        return render_sector_card(card, locale, subscribed=subscribed, through_all=through_all)
+        return render_sector_card(
+            card, locale, today=day, page=page, subscribed=subscribed, through_all=through_all
+        )
 
-    return await cached(store, ("sector", sector_id[:64], subscribed, through_all, locale), render)
+    shown = max(0, min(page, 999))  # the view clamps; this only bounds the cache key
+    return await cached(
+        store, ("sector", sector_id[:64], shown, subscribed, through_all, day, locale), render
+    )
+
+
+def utc_today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
 
 
 async def sources_screen(store: Store, locale: str, page: int = 0, source_id: str | None = None) -> Rendered:
     """Page ``page`` of the sources, or the page listing ``source_id``."""
-    sources = await cached(store, ("sources",), store.sources.all)
+    sources = await cached(store, ("sources", locale), lambda: store.sources.all(locale))
     if source_id is not None:
         ids = [source.id for source in sources]
         page = ids.index(source_id) // PAGE_SIZE if source_id in ids else 0
     shown = max(0, min(page, page_count(len(sources)) - 1))
 
     async def render() -> Rendered:
-        return render_sources(sources, shown, locale)
+        return render_sources(sources, shown, locale, await store.sources.backing(locale))
 
     return await cached(store, ("sources", shown, locale), render)
 
 
-async def topic_screen(store: Store, locale: str, topic_id: str) -> Rendered | None:
+async def topic_screen(
+    store: Store, locale: str, topic_id: str, page: int | None = None, today: dt.date | None = None
+) -> Rendered | None:
+    """One item in full; Back returns to page ``page`` of its sector card (by default the
+    page that lists it)."""
+    day = today or utc_today()
+
     async def render() -> Rendered | None:
         topic = await store.topics.get(topic_id, locale)
         if topic is None:
@@ -162,9 +208,30 @@ async def topic_screen(store: Store, locale: str, topic_id: str) -> Rendered | N
         sector = await store.sectors.get(topic.sector_id, locale)
         if sector is None:
             return None
-        return render_topic_card(topic, sector, await store.sources.by_ids(topic.source_ids), locale)
+        back = page
+        if back is None:
+            ids = [t.id for t in await store.topics.of_sector(topic.sector_id, locale)]
+            back = ids.index(topic.id) // SECTOR_PAGE if topic.id in ids else 0
+        sources = await store.sources.by_ids(topic.source_ids, locale)
+        return render_topic_card(topic, sector, sources, locale, today=day, page=max(0, back))
 
-    return await cached(store, ("topic", topic_id[:64], locale), render)
+    return await cached(store, ("topic", topic_id[:64], page, day, locale), render)
+
+
+async def fact_screen(store: Store, locale: str, fact_id: int, sector_id: str) -> Rendered:
+    """A published update in full, with Back to its sector card."""
+    content = await store.facts.content(fact_id, locale)
+    if content is None or content.kind != "news":
+        return await sector_screen(store, locale, sector_id)
+    sector = await store.sectors.get(content.sector_id, locale)
+    return render_fact_in_full(
+        sector=sector,
+        created_at=content.created_at,
+        text=content.text,
+        text_locale=content.text_locale,
+        reader_locale=locale,
+        back_to=sector_id,
+    )
 
 
 async def target_screen(
@@ -226,7 +293,7 @@ async def chart_screen(store: Store, locale: str) -> TurnoverChart | None:
             for figure in await store.trade.figures(period, locale)
         ]
         source_ids = tuple(dict.fromkeys(sid for figure in figures for sid in figure.source_ids))
-        return turnover_chart(figures, await store.sources.by_ids(source_ids), locale)
+        return turnover_chart(figures, await store.sources.by_ids(source_ids, locale), locale)
 
     return await cached(store, ("chart", locale), model)
 
@@ -282,7 +349,7 @@ async def products_screen(
             reporter=shown,
             directions=tuple(directions),
             names=await store.official.chapter_names(locale),
-            sources=await store.sources.by_ids(source_ids),
+            sources=await store.sources.by_ids(source_ids, locale),
             available=available,
             focus=pointed,
         )

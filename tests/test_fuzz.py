@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from bot.callbacks import (
     ChartCb,
+    FactCb,
     LanguageCb,
     ManageSubscriptionsCb,
     MenuAction,
@@ -33,7 +34,9 @@ from bot.callbacks import (
     SectorCb,
     SourcesCb,
     SubscribeCb,
+    TopicCb,
     TurnoverCb,
+    TurnoverDetailsCb,
 )
 from bot.domain.models import Locale
 from bot.store import Store
@@ -45,7 +48,7 @@ COMMANDS = [
     "/turnover@other_bot",
 ]  # fmt: skip
 CALLBACKS = (MenuCb, TurnoverCb, SectorCb, SourcesCb, LanguageCb, SubscribeCb, ManageSubscriptionsCb)
-CALLBACKS += (PublishCb, ChartCb, SearchCb)
+CALLBACKS += (PublishCb, ChartCb, SearchCb, TopicCb, FactCb, TurnoverDetailsCb)
 PREFIXES = [cls.__prefix__ for cls in CALLBACKS] + ["zz", ""]
 LANGS = [None, "ru", "en", "kk", "be", "be-BY", "en-GB", "de", "zz", "", "x" * 35]
 FULL = os.environ.get("FUZZ_FULL") == "1"
@@ -82,6 +85,10 @@ callback_data = st.one_of(
         SubscribeCb(sector_id="nope").pack(), SubscribeCb(sector_id="it", card=True, on=False).pack(),
         ManageSubscriptionsCb().pack(), PublishCb(action=PublishAction.CONFIRM).pack(),
         PublishCb(action=PublishAction.SECTOR, sector_id="it").pack(), MenuCb(action=MenuAction.TURNOVER).pack(),
+        SectorCb(sector_id="industry", page=-7).pack(), SectorCb(sector_id="it", page=10**9).pack(),
+        TopicCb(topic_id="magnum-collaboration", page=99).pack(), TopicCb(topic_id="gone", page=0).pack(),
+        FactCb(fact_id=-1, sector_id="it").pack(), FactCb(fact_id=10**9, sector_id="<b>").pack(),
+        TurnoverDetailsCb(period="2025-01..08").pack(), TurnoverDetailsCb(period="2025-13..14").pack(),
         "l1:xx", "m1:zz",  # forgeries no class would pack
     ]),
 )  # fmt: skip

@@ -108,7 +108,8 @@ async def test_fetched_figures_stand_beside_the_news_each_with_its_source_and_th
     assert "🇧🇾 Belarusian statistics: <b>$760M</b>" in text
     # Kazakhstan's imports from Belarus are the Kazakh view of Belarusian exports, and say so.
     mirror = "Kazakhstan’s imports from Belarus: the Kazakh side’s view of Belarusian exports"
-    assert f"🇰🇿 Kazakh statistics: <b>$700M</b> [3]\n    <i>{mirror}</i>" in text
+    cited = '<a href="https://comtradeplus.un.org/">[3]</a>'  # [n] opens the source
+    assert f"🇰🇿 Kazakh statistics: <b>$700M</b> {cited}\n    <i>{mirror}</i>" in text
     assert text.count(mirror) == 1  # not repeated under the balance computed from it
     assert "Belarus’s imports from Kazakhstan: the Belarusian side’s view of Kazakh exports" in text
     assert "UN Comtrade</a>, Kazakhstan’s report, retrieved November 29, 2026" in text

@@ -107,6 +107,15 @@ class Source:
     url: str | None
     language: str | None
     reporter: Reporter | None = None  # set for official statistics: whose report (date: retrieved)
+    about: str | None = None  # what the article reports, where its headline is not known
+
+
+@dataclass(frozen=True)
+class Backing:
+    """What one source backs: the periods of the figures it gives, the items citing it."""
+
+    periods: tuple[Period, ...] = ()
+    topics: tuple[str, ...] = ()  # titles, in the reader's language
 
 
 @dataclass(frozen=True)
@@ -154,6 +163,9 @@ class PeriodReport:
     figures: tuple[TradeFigure, ...]
     sources: tuple[Source, ...]
     periods: tuple[Period, ...] = field(default=())  # every period with data, newest first
+    # The latest known turnover in US dollars (of the newest whole year that has one, one figure
+    # per reporter), whatever period the report is of; its sources are among ``sources``.
+    level: tuple[TradeFigure, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,20 @@ def derived_balances(figures: tuple[TradeFigure, ...]) -> tuple[TradeFigure, ...
     return tuple(derived)
 
 
+def latest_level(by_period: Mapping[Period, tuple[TradeFigure, ...]]) -> tuple[TradeFigure, ...]:
+    """The turnover figures in US dollars of the newest whole year that has any (of the newest
+    part of a year when no whole year has one); ``by_period`` maps periods to their figures."""
+    valued = {
+        period: tuple(f for f in figures if f.flow is Flow.TURNOVER and f.value_usd is not None)
+        for period, figures in by_period.items()
+    }
+    candidates = [period for period, found in valued.items() if found]
+    if not candidates:
+        return ()
+    newest = max(candidates, key=lambda p: (p.is_full_year, p))
+    return valued[newest]
+
+
 def _exact_value(figure: TradeFigure) -> bool:
     return figure.value_usd is not None and figure.value_bound is Bound.EXACT
 

@@ -7,7 +7,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
 from bot import screens
-from bot.callbacks import TurnoverCb
+from bot.callbacks import TurnoverCb, TurnoverDetailsCb
 from bot.domain.models import FIGURES
 from bot.handlers import telegram
 from bot.handlers.offers import with_offer
@@ -27,8 +27,16 @@ async def switch_period(
     await telegram.edit(callback, await screens.turnover_screen(store, locale, callback_data.period))
 
 
+async def details(
+    callback: CallbackQuery, callback_data: TurnoverDetailsCb, store: Store, locale: str
+) -> None:
+    await callback.answer()
+    await telegram.edit(callback, await screens.turnover_details_screen(store, locale, callback_data.period))
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.register(turnover, Command("turnover"))
     router.callback_query.register(switch_period, TurnoverCb.filter())
+    router.callback_query.register(details, TurnoverDetailsCb.filter())
     return router

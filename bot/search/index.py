@@ -120,7 +120,9 @@ def dataset_items(dataset: Dataset, stopwords: frozenset[str]) -> list[IndexRow]
     for source in dataset.sources:
         language = source.language if source.language in LOCALES else Locale.EN
         body = " ".join(filter(None, [source.title, source.date[:4] if source.date else None]))
-        rows.append(analyse("source", source.id, language, None, source.outlet, body, stopwords))
+        rows.append(
+            analyse("source", source.id, language, None, source.outlet.get(language), body, stopwords)
+        )
     return rows
 
 

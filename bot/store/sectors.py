@@ -45,7 +45,7 @@ class SectorRepo:
         return SectorCard(
             sector=sector,
             topics=topics,
-            sources=await self._sources.by_ids(source_ids),
+            sources=await self._sources.by_ids(source_ids, locale),
             facts=await self._facts.recent(sector_id, locale),
         )
 

@@ -4,6 +4,7 @@ side, each with its own sources."""
 from __future__ import annotations
 
 from bot.domain.models import Bound, Flow, Period, PeriodReport, Reporter, TradeFigure
+from bot.domain.trade import latest_level
 from bot.store.db import Database, ordered_unique
 from bot.store.sources import SourceRepo
 from bot.store.stats import OfficialStatsRepo
@@ -76,10 +77,14 @@ class TradeRepo:
     ) -> PeriodReport:
         """``periods``: every period with data, newest first, if the caller has them already."""
         figures = await self.figures(period, locale)
-        source_ids = ordered_unique(sid for figure in figures for sid in figure.source_ids)
+        every = periods if periods is not None else await self.periods()
+        level = latest_level({p: await self.figures(p, locale) for p in every})
+        cited = [*figures, *level]
+        source_ids = ordered_unique(sid for figure in cited for sid in figure.source_ids)
         return PeriodReport(
             period=period,
             figures=figures,
-            sources=await self._sources.by_ids(source_ids),
-            periods=periods if periods is not None else await self.periods(),
+            sources=await self._sources.by_ids(source_ids, locale),
+            periods=every,
+            level=level,
         )

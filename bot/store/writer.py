@@ -16,6 +16,7 @@ DATA_FINGERPRINT = "data_fingerprint"  # the meta key of the loaded files' hash
 # primary key, columns; parents before children.
 _TABLES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("sources", ("id",), ("id", "outlet", "title", "date", "url", "language")),
+    ("source_texts", ("source_id", "locale"), ("source_id", "locale", "outlet", "about")),
     ("sectors", ("id",), ("id", "position", "emoji")),
     ("sector_texts", ("sector_id", "locale"), ("sector_id", "locale", "name", "summary")),
     ("topics", ("id",), ("id", "sector_id", "status", "date", "position")),
@@ -27,7 +28,12 @@ _FIGURE_TABLES = ("trade_figure_sources", "trade_figure_notes", "trade_figures")
 
 def _rows(dataset: Dataset) -> dict[str, list[tuple[object, ...]]]:
     return {
-        "sources": [(s.id, s.outlet, s.title, s.date, s.url, s.language) for s in dataset.sources],
+        "sources": [(s.id, s.outlet.en, s.title, s.date, s.url, s.language) for s in dataset.sources],
+        "source_texts": [
+            (s.id, loc, s.outlet.get(loc), s.about.get(loc) if s.about else None)
+            for s in dataset.sources
+            for loc in LOCALES
+        ],
         "sectors": [(s.id, position, s.emoji) for position, s in enumerate(dataset.sectors)],
         "sector_texts": [
             (s.id, loc, s.name.get(loc), s.summary.get(loc)) for s in dataset.sectors for loc in LOCALES

@@ -6,7 +6,8 @@ is set by the locale middleware, or by ``i18n.use_locale`` outside a handler).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -14,7 +15,8 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.models import Reporter, Source, Status
+from bot.domain.dates import date_passed, newest
+from bot.domain.models import Reporter, Source, Status, Topic
 from bot.views import format as fmt
 
 
@@ -61,9 +63,29 @@ def share_button(query: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=_("📤 Share"), switch_inline_query=query[:256])
 
 
-def cite(source_ids: Sequence[str], numbering: dict[str, int]) -> str:
-    """``[1][2]`` markers pointing into the card's numbered source list."""
-    return "".join(f"[{numbering[sid]}]" for sid in source_ids if sid in numbering)
+def cite(source_ids: Sequence[str], numbering: dict[str, int], urls: Mapping[str, str] | None = None) -> str:
+    """``[1][2]`` markers pointing into the card's numbered source list; each a link to its
+    article where ``urls`` (see :func:`urls_of`) knows one."""
+    marks = []
+    for sid in source_ids:
+        if sid not in numbering:
+            continue
+        mark = f"[{numbering[sid]}]"
+        url = urls.get(sid) if urls else None
+        marks.append(link(mark, url) if url else mark)
+    return "".join(marks)
+
+
+def urls_of(sources: Sequence[Source]) -> dict[str, str]:
+    return {source.id: source.url for source in sources if source.url}
+
+
+def as_of(sources: Sequence[Source], locale: str) -> str | None:
+    """ "As of <date of the newest source>", None when no source is dated."""
+    date = newest(source.date for source in sources)
+    if date is None:
+        return None
+    return italic(_("As of {date}").format(date=fmt.date(date, locale)))
 
 
 def source_line(number: int | None, source: Source, locale: str) -> str:
@@ -77,6 +99,8 @@ def source_line(number: int | None, source: Source, locale: str) -> str:
         return prefix + ", ".join(parts)
     if source.title:
         parts.append(_("“{title}”").format(title=quote(source.title)))
+    if source.about:  # what the article reports (where the headline is not known), in the reader's language
+        parts.append(quote(source.about))
     parts.append(quote(fmt.date(source.date, locale)))
     prefix = f"[{number}] " if number is not None else "• "
     return prefix + ", ".join(parts)
@@ -124,3 +148,13 @@ def status_label(status: Status) -> str:
         Status.BACKGROUND: _("ℹ️ background"),
     }
     return labels[status]
+
+
+def topic_meta(topic: Topic, locale: str, today: dt.date) -> str:
+    """Status and date of an item; a plan or announcement whose date is over says so."""
+    meta = [status_label(topic.status)]
+    if topic.date:
+        meta.append(fmt.date(topic.date, locale))
+    if date_passed(topic, today):
+        meta.append(_("⌛ date passed; no outcome reported"))
+    return " · ".join(meta)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel import Locale
 
-from bot.callbacks import ManageSubscriptionsCb
+from bot.callbacks import ManageSubscriptionsCb, SectorCb
 from bot.domain.models import Sector
 from bot.views import format as fmt
-from bot.views.common import Rendered, bold, italic, quote
+from bot.views.common import Rendered, bold, button, italic, quote
 
 
 def language_name(locale: str, in_locale: str) -> str:
@@ -45,3 +46,15 @@ def render_fact(
     builder = InlineKeyboardBuilder()
     builder.button(text=_("⚙️ My subscriptions"), callback_data=ManageSubscriptionsCb())
     return Rendered("\n".join(lines), builder.as_markup())
+
+
+def render_fact_in_full(
+    *, sector: Sector | None, created_at: str, text: str, text_locale: str, reader_locale: str, back_to: str
+) -> Rendered:
+    """A published update opened from a sector card ("read more"): the whole text, and Back."""
+    shown = render_fact(
+        sector=sector, created_at=created_at, text=text, text_locale=text_locale, reader_locale=reader_locale
+    )
+    back = [button(_("◀️ Back"), SectorCb(sector_id=back_to))]
+    rows = [back, *(shown.markup.inline_keyboard if shown.markup else [])]
+    return Rendered(shown.text, InlineKeyboardMarkup(inline_keyboard=rows))

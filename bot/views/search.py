@@ -11,21 +11,12 @@ from html import unescape
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import SearchCb, SectorCb
-from bot.domain.models import Flow, Period, Sector, Source, Topic
+from bot.callbacks import SearchCb
+from bot.domain.models import Flow, Period
 from bot.search.model import Intent, Target, TargetKind
-from bot.views import format as fmt
 from bot.views.common import (
     Rendered,
-    bold,
     button,
-    cite,
-    italic,
-    numbering,
-    quote,
-    share_button,
-    sources_block,
-    status_label,
 )
 from bot.views.menu import main_menu
 from bot.views.turnover import flow_title, short_period
@@ -34,25 +25,6 @@ BUTTON_LABEL_LIMIT = 48
 _TAG_RE = re.compile(r"<[^>]+>")
 _HEADING_RE = re.compile(r"(?:\S+ )?<b>[^<]*</b>")  # "<b>Trade turnover</b>", "🛒 <b>Food and retail</b>"
 _CITATION_RE = re.compile(r"\s*(?:\[\d+\])+")
-
-
-def render_topic_card(topic: Topic, sector: Sector, sources: Sequence[Source], locale: str) -> Rendered:
-    """One topic, as on its sector's card, with its sources; buttons to the sector and to share."""
-    numbers = numbering(sources)
-    meta = [status_label(topic.status)]
-    if topic.date:
-        meta.append(fmt.date(topic.date, locale))
-    parts = [
-        f"{quote(sector.emoji)} {quote(sector.name)}\n"
-        f"{bold(topic.title)}\n"
-        f"{italic(' · '.join(meta))} {cite(topic.source_ids, numbers)}\n"
-        f"{quote(topic.text)}"
-    ]
-    if sources:
-        parts.append(sources_block(sources, locale))
-    whole = _("{emoji} All of “{sector}”").format(emoji=sector.emoji, sector=sector.name)
-    layout = [[button(whole, SectorCb(sector_id=sector.id))], [share_button(topic.title)]]
-    return Rendered("\n\n".join(parts), InlineKeyboardMarkup(inline_keyboard=layout))
 
 
 def _flows(intent: Intent) -> tuple[Flow, ...]:

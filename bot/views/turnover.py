@@ -10,12 +10,13 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_interval
 
-from bot.callbacks import ChartCb, MenuAction, MenuCb, ProductsCb, TurnoverCb
+from bot.callbacks import ChartCb, MenuAction, MenuCb, ProductsCb, TurnoverCb, TurnoverDetailsCb
 from bot.domain.models import Bound, Flow, Period, PeriodReport, Reporter, TradeFigure
 from bot.domain.trade import by_flow, derived_balances, mirror_gap
 from bot.views import format as fmt
 from bot.views.common import (
     Rendered,
+    as_of,
     bold,
     button,
     cite,
@@ -27,7 +28,9 @@ from bot.views.common import (
     rows,
     share_button,
     sources_block,
+    urls_of,
 )
+from bot.views.turnover_summary import summary_lines
 
 
 def flow_title(flow: Flow) -> str:
@@ -53,17 +56,34 @@ def _figure_value(figure: TradeFigure, locale: str) -> str:
     return text
 
 
-def _figure_line(figure: TradeFigure, numbers: dict[str, int], locale: str, *, derived: bool) -> str:
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def footnote_mark(number: int) -> str:
+    return str(number).translate(_SUPERSCRIPTS)
+
+
+def _figure_line(
+    figure: TradeFigure,
+    numbers: dict[str, int],
+    urls: dict[str, str],
+    locale: str,
+    *,
+    derived: bool,
+    notes: dict[str, int] | None,
+) -> str:
+    """One figure on one line; with ``notes`` (the detailed card) its notes become numbered
+    footnotes (each text numbered once, however many rows share it)."""
     line = f"{quote(reporter_label(figure.reporter))}: {bold(_figure_value(figure, locale))}"
     if derived:
         line += " " + italic(_("(calculated from the two export figures)"))
     elif figure.computed:
         line += " " + italic(computed_label(figure))
-    line += f" {cite(figure.source_ids, numbers)}"
-    if figure.mirror and not derived:
+    line += f" {cite(figure.source_ids, numbers, urls)}"
+    if notes is not None and figure.note:
+        line += footnote_mark(notes.setdefault(figure.note, len(notes) + 1))
+    if figure.mirror and not derived:  # what the figure means, not who said it: on every card
         line += f"\n    {italic(mirror_label(figure))}"
-    if figure.note:
-        line += f"\n    {italic(figure.note)}"
     return line
 
 
@@ -96,7 +116,11 @@ def share_query(period: Period | None) -> str:
     return _("turnover {period}").format(period=period.key)
 
 
-def period_keyboard(periods: tuple[Period, ...], current: Period | None, locale: str) -> InlineKeyboardMarkup:
+def period_keyboard(
+    periods: tuple[Period, ...], current: Period | None, locale: str, *, details: bool | None = None
+) -> InlineKeyboardMarkup:
+    """The period switches and the other screens; ``details`` False adds the "Details" button,
+    True the Back to the summary card."""
     labels = [(period, short_period(period, locale)) for period in periods]
     switches = [
         button(f"• {label} •" if period == current else label, TurnoverCb(period=period.key))
@@ -108,18 +132,30 @@ def period_keyboard(periods: tuple[Period, ...], current: Period | None, locale:
         button(_("🏭 Sectors"), MenuCb(action=MenuAction.SECTORS)),
         button(_("📚 Sources"), MenuCb(action=MenuAction.SOURCES)),
     ]
-    return InlineKeyboardMarkup(
-        inline_keyboard=[*rows(switches, 3), more, [share_button(share_query(current))]]
-    )
+    layout = [*rows(switches, 3), more, [share_button(share_query(current))]]
+    if current is not None and details is False:
+        layout.insert(0, [button(_("🔎 Details and notes"), TurnoverDetailsCb(period=current.key))])
+    elif current is not None and details:
+        layout = [[button(_("◀️ Back to the summary"), TurnoverCb(period=current.key))], more, layout[-1]]
+    return InlineKeyboardMarkup(inline_keyboard=layout)
 
 
-def render_turnover(report: PeriodReport, locale: str, focus: Sequence[Flow] = ()) -> Rendered:
-    """The card for one period; the flows in ``focus`` (what the reader asked about) first."""
+def render_turnover(
+    report: PeriodReport, locale: str, focus: Sequence[Flow] = (), *, details: bool = False
+) -> Rendered:
+    """The card for one period: three lines that answer "how is trade going?", then each flow
+    (those in ``focus``, what the reader asked about, first), then the sources. The detailed
+    card (``details``) adds who stated each figure and our inferences as numbered footnotes."""
     numbers = numbering(report.sources)
+    urls = urls_of(report.sources)
     lines = [
         bold(_("📊 Belarus–Kazakhstan trade")),
         bold(fmt.period(report.period, locale)),
+        *summary_lines(report, numbers, urls, locale),
     ]
+    dated = as_of(report.sources, locale)
+    if dated:
+        lines.append(dated)
     grouped = by_flow(report.figures)
     computed = derived_balances(report.figures)
     if computed and Flow.BALANCE not in grouped:
@@ -132,23 +168,30 @@ def render_turnover(report: PeriodReport, locale: str, focus: Sequence[Flow] = (
             lines += ["", italic(note.format(flow=asked))]
         first = [flow for flow in focus if flow in grouped]
         grouped = {flow: grouped[flow] for flow in [*first, *(f for f in grouped if f not in first)]}
+    notes: dict[str, int] | None = {} if details else None
+    lines.append("")  # one blank line before the flows: their bold titles part them
     for flow, figures in grouped.items():
-        lines += ["", bold(flow_title(flow))]
-        lines += [_figure_line(f, numbers, locale, derived=False) for f in figures]
+        lines.append(bold(flow_title(flow)))
+        lines += [_figure_line(f, numbers, urls, locale, derived=False, notes=notes) for f in figures]
         if flow is Flow.BALANCE:
-            lines += [_figure_line(f, numbers, locale, derived=True) for f in computed]
-
-    notes = []
-    if mirror_gap(report.figures):
-        notes.append(_("Belarusian and Kazakh statistics differ (mirror statistics), so both are shown."))
-    if all(f.value_usd is None or f.flow is Flow.BALANCE for f in report.figures):
-        notes.append(_("Our sources give growth rates only, no totals in US dollars."))
-    if any(f.value_bound is not Bound.EXACT or f.growth_bound is not Bound.EXACT for f in report.figures):
-        notes.append(_("“over” and “about” are the sources' own words."))
+            lines += [_figure_line(f, numbers, urls, locale, derived=True, notes=notes) for f in computed]
     if notes:
-        lines += ["", *(italic(note) for note in notes)]
+        lines += ["", bold(_("Notes"))]
+        lines += [f"{footnote_mark(number)} {italic(text)}" for text, number in notes.items()]
+    caveats = []
+    if mirror_gap(report.figures):
+        caveats.append(_("Belarusian and Kazakh statistics differ (mirror statistics), so both are shown."))
+    if details and all(f.value_usd is None or f.flow is Flow.BALANCE for f in report.figures):
+        caveats.append(_("Our sources give growth rates only, no totals in US dollars."))
+    if details and any(
+        f.value_bound is not Bound.EXACT or f.growth_bound is not Bound.EXACT for f in report.figures
+    ):
+        caveats.append(_("“over” and “about” are the sources' own words."))
+    if caveats:
+        lines += ["", *(italic(caveat) for caveat in caveats)]
     lines += ["", sources_block(report.sources, locale)]
-    return Rendered("\n".join(lines), period_keyboard(report.periods, report.period, locale))
+    keyboard = period_keyboard(report.periods, report.period, locale, details=details)
+    return Rendered("\n".join(lines), keyboard)
 
 
 def render_unknown_period(query: str, periods: tuple[Period, ...], locale: str, *, parsed: bool) -> Rendered:

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 #: pictures of the old look already uploaded to Telegram are not reused.
 CHART_ID = "turnover-v2"
 
-TOP_PT, BOTTOM_PT = 12.0, 10.0
+TOP_PT, BOTTOM_PT = 6.0, 6.0
 
 
 class TextBlock:
@@ -84,7 +84,7 @@ class TextBlock:
 class LegendBlock:
     """One entry a line: a line with its marker and a bar swatch, then whose statistics."""
 
-    HANDLE_PT = 58.0
+    HANDLE_PT = 54.0  # line, marker and swatch end at 51 pt
 
     def __init__(self, chart: TurnoverChart) -> None:
         entries: list[tuple[str | None, str]] = [
@@ -93,7 +93,7 @@ class LegendBlock:
         if chart.has_bounded:
             entries.append((None, chart.texts.hollow))
         self.entries = [(key, wrap(label, INNER_PT - self.HANDLE_PT, BODY_PT)) for key, label in entries]
-        self.height = sum(text_height(label, BODY_PT) for _key, label in self.entries) + 10.0
+        self.height = sum(text_height(label, BODY_PT) for _key, label in self.entries) + 4.0
 
     def draw(self, page: Page, top: float) -> None:
         from matplotlib.lines import Line2D
@@ -150,14 +150,14 @@ Block = TextBlock | LegendBlock | panels.ValueBlock | panels.GrowthBlock
 
 
 def _note(title: str, text: str, gid: str) -> list[Block]:
-    return [TextBlock(title, HEADING_PT, bold=True, gap=2), TextBlock(text, gap=14, gid=gid)]
+    return [TextBlock(title, BODY_PT, bold=True, gap=2), TextBlock(text, gap=6, gid=gid)]
 
 
 def _blocks(chart: TurnoverChart) -> list[Block]:
     texts = chart.texts
     blocks: list[Block] = [
-        TextBlock(texts.title, TITLE_PT, bold=True, gap=4),
-        TextBlock(texts.subtitle, color=MUTED, gap=12),
+        TextBlock(texts.title, TITLE_PT, bold=True, gap=2),
+        TextBlock(texts.subtitle, color=MUTED, gap=6),
         LegendBlock(chart),
     ]
     for index, panel in enumerate(chart.value_panels):
@@ -166,14 +166,14 @@ def _blocks(chart: TurnoverChart) -> list[Block]:
         else:
             blocks.append(panels.ValueBlock(panel, chart, tall=index == 0))
     if chart.growth_periods:
-        blocks.append(TextBlock(texts.growth_heading, HEADING_PT, bold=True, gap=6))
+        blocks.append(TextBlock(texts.growth_heading, HEADING_PT, bold=True, gap=4))
         scale = panels.GrowthScale(chart.growth_panels)
         for period in chart.growth_periods:
             if isinstance(period, GrowthPanel):
                 blocks.append(panels.GrowthBlock(period, scale))
             else:
                 blocks.append(TextBlock(period.title, bold=True, gap=2))
-                blocks.append(TextBlock(period.text, gap=14, gid=f"note:{period.period_key}"))
+                blocks.append(TextBlock(period.text, gap=6, gid=f"note:{period.period_key}"))
     if chart.footer:  # the @username and the date each on a line of its own, if not on one
         footer = chart.footer
         if text_width(footer, BODY_PT) > INNER_PT:

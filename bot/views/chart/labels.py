@@ -105,7 +105,7 @@ def place_labels(ax: Axes, labels: Sequence[ValueLabel], renderer: RendererBase,
     for choices in options:
         grown = [
             (
-                cost + option.cost + sum(_overlap(option.box, other.box) for other in chosen) * 10,
+                cost + option.cost + sum(_overlap(option.box, other.box) for other in chosen) * 100,
                 [*chosen, option],
             )
             for cost, chosen in beam

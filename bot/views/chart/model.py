@@ -15,7 +15,7 @@ point (a flow known for one year only, a period with one growth rate) is a line 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from aiogram.utils.i18n import gettext as _
@@ -38,6 +38,10 @@ class Point:
     bounded: bool  # the source said "over", "about" or "under": drawn hollow
     label: str  # "over $1.2B", in the reader's locale
     source_ids: tuple[str, ...]
+    # Drawn joined to the previous point: the year before, from the same outlet. Figures from
+    # different outlets (Kazinform's "over $1B" for 2021, ctv.by's "over $1.2B" for 2022) are
+    # not one series, and a line between them would say they were.
+    joined: bool = False
 
 
 @dataclass(frozen=True)
@@ -178,23 +182,36 @@ def _reporter_names() -> dict[str, str]:
 _RANK = {reporter: rank for rank, reporter in enumerate(REPORTERS)}
 
 
-def _value_panel(flow: Flow, annual: Sequence[TradeFigure], locale: str) -> ValuePanel:
+def _value_panel(
+    flow: Flow, annual: Sequence[TradeFigure], outlets: Mapping[str, str], locale: str
+) -> ValuePanel:
+    """``outlets``: each source id's outlet, which tells the points of one series."""
     series = []
     for reporter in REPORTERS:
         own = sorted((f for f in annual if f.flow is flow and f.reporter == reporter), key=lambda f: f.period)
-        points = tuple(
-            Point(
-                year=f.period.year,
-                value=f.value_usd,
-                bounded=f.value_bound is not Bound.EXACT,
-                label=fmt.bounded(fmt.money(f.value_usd, locale), f.value_bound),
-                source_ids=f.source_ids,
+        points: list[Point] = []
+        for f in own:
+            if f.value_usd is None:
+                continue
+            named = {outlets.get(sid, sid) for sid in f.source_ids}
+            before = points[-1] if points else None
+            joined = (
+                before is not None
+                and before.year == f.period.year - 1
+                and bool(named & {outlets.get(sid, sid) for sid in before.source_ids})
             )
-            for f in own
-            if f.value_usd is not None
-        )
+            points.append(
+                Point(
+                    year=f.period.year,
+                    value=f.value_usd,
+                    bounded=f.value_bound is not Bound.EXACT,
+                    label=fmt.bounded(fmt.money(f.value_usd, locale), f.value_bound),
+                    source_ids=f.source_ids,
+                    joined=joined,
+                )
+            )
         if points:
-            series.append(Series(flow=flow, reporter=reporter, points=points))
+            series.append(Series(flow=flow, reporter=reporter, points=tuple(points)))
     years = {point.year for s in series for point in s.points}
     note = ""
     if len(years) == 1:  # a line needs two years: one year's values read better as words
@@ -277,7 +294,8 @@ def turnover_chart(
     if not annual and not growth_panels and not growth_notes:
         return None
     years = [f.period.year for f in annual] or [f.period.year for f in figures]
-    value_panels = tuple(_value_panel(flow, annual, locale) for flow in VALUE_FLOWS)
+    outlet_of = {source.id: source.outlet for source in sources}
+    value_panels = tuple(_value_panel(flow, annual, outlet_of, locale) for flow in VALUE_FLOWS)
 
     drawn = [sid for panel in value_panels for s in panel.series for p in s.points for sid in p.source_ids]
     drawn += [sid for panel in growth_panels for g in panel.groups for b in g.bars for sid in b.source_ids]

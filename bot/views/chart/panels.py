@@ -34,9 +34,9 @@ class ValueBlock:
         self.panel, self.chart = panel, chart
         self.title = wrap(panel.title, INNER_PT, HEADING_PT, bold=True)
         self.title_height = text_height(self.title, HEADING_PT) + 2
-        self.axes_height = (190.0 if tall else 130.0) if panel.series else 0.0
+        self.axes_height = (150.0 if tall else 115.0) if panel.series else 0.0
         ticks = BODY_PT * 1.4 + 6 if panel.series else text_height(chart.texts.no_values, BODY_PT)
-        self.height = self.title_height + self.axes_height + ticks + 14
+        self.height = self.title_height + self.axes_height + ticks + 8
 
     def draw(self, page: Page, top: float) -> None:
         fig, chart = page.fig, self.chart
@@ -89,15 +89,25 @@ class ValueBlock:
         for series in self.panel.series:
             style = STYLES[reporter_key(series.reporter)]
             # One slot per calendar year, NaN where this series has no figure: matplotlib breaks
-            # the line there, so a missing year is a gap and never an interpolation.
+            # the line there, so a missing year is a gap and never an interpolation. A point not
+            # joined to the year before (another outlet's figure) gets a NaN half a year before it.
             values = np.full(len(years), np.nan)
             for point in series.points:
                 slot = point.year - self.chart.first_year
                 if np.isnan(values[slot]):  # a second figure for a year is still drawn, unconnected
                     values[slot] = point.value
+            xs: list[float] = []
+            ys: list[float] = []
+            joined = {point.year for point in series.points if point.joined}
+            for year, value in zip(years.tolist(), values.tolist(), strict=True):
+                if year not in joined and xs and not math.isnan(ys[-1]) and not math.isnan(value):
+                    xs.append(year - 0.5)
+                    ys.append(math.nan)
+                xs.append(float(year))
+                ys.append(float(value))
             ax.plot(
-                years + style.dodge,
-                values,
+                np.array(xs, dtype=float) + style.dodge,
+                ys,
                 color=style.color,
                 linestyle=style.linestyle,
                 linewidth=2.2,
@@ -148,7 +158,7 @@ class GrowthScale:
 class GrowthBlock:
     """One period's growth rates: each flow's name, then a bar per reporter with its value."""
 
-    ROW_PT, BAR_PT = 26.0, 18.0
+    ROW_PT, BAR_PT = 20.0, 15.0
 
     def __init__(self, panel: GrowthPanel, scale: GrowthScale) -> None:
         self.panel, self.scale = panel, scale
@@ -163,9 +173,9 @@ class GrowthBlock:
             for b in range(len(group.bars)):
                 self.rows.append((top, None, g, b))
                 top += self.ROW_PT
-            top += 4
+            top += 2
         self.axes_height = top
-        self.height = self.title_height + self.axes_height + 12
+        self.height = self.title_height + self.axes_height + 8
 
     def draw(self, page: Page, top: float) -> None:
         from matplotlib.transforms import blended_transform_factory

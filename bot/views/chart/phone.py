@@ -24,8 +24,8 @@ from functools import lru_cache
 PHONE_WIDTH_PT = 390.0
 BODY_PT = 17.0  # Telegram's message text on iOS; Android's is 16 dp
 HEADING_PT = 19.0
-TITLE_PT = 22.0
-MARGIN_PT = 14.0
+TITLE_PT = 19.0  # the widest title, Kazakh, fits one line at 390 pt
+MARGIN_PT = 10.0
 INNER_PT = PHONE_WIDTH_PT - 2 * MARGIN_PT
 PX_PER_PT = 3.0
 MAX_SIDE_PX = 2560.0
