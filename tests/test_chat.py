@@ -63,7 +63,8 @@ async def test_a_question_naming_a_year_gets_that_years_card(typed: Typed) -> No
     out = await typed("ru", "оборот в долларах за 2024\n")
     card = out.split("bot> ", 1)[1]
     assert card.startswith("📊 Торговля Беларуси и Казахстана\n2024\n")
-    assert "[3] • 2024 •" in card
+    assert "💵 Последний известный объём, 2024: 1,1\xa0млрд\xa0$" in card
+    assert "• 2024 •" in card  # the period button shown as the current one
 
 
 @pytest.mark.slow
