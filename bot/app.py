@@ -24,6 +24,7 @@ from aiohttp import web
 from bot.alerts import announce_new_data
 from bot.config import Settings
 from bot.delivery import DeliveryWorker
+from bot.fsm import SQLiteStorage
 from bot.handlers import routers
 from bot.logs import log_loop_exception
 from bot.metrics import Metrics
@@ -77,7 +78,13 @@ def create_dispatcher(
     metrics = metrics or Metrics()
     engine = engine or SearchEngine(store.search)
     dispatcher = Dispatcher(
-        settings=settings, store=store, i18n=i18n, delivery=delivery, metrics=metrics, engine=engine
+        storage=SQLiteStorage(store.fsm),  # a draft survives a restart
+        settings=settings,
+        store=store,
+        i18n=i18n,
+        delivery=delivery,
+        metrics=metrics,
+        engine=engine,
     )
     observe = ObserveMiddleware(metrics)
     dispatcher.update.outer_middleware(observe)

@@ -14,9 +14,11 @@ from bot.dataset import fingerprint, load_dataset
 from bot.screencache import DataVersion, ScreenCache
 from bot.search.protocol import Indexer
 from bot.store.alerts import AlertRepo
+from bot.store.changes import ChangeRepo
 from bot.store.charts import ChartRepo
 from bot.store.db import Database, bump_data_version
 from bot.store.facts import FactRepo
+from bot.store.fsm import FsmRepo
 from bot.store.outbox import OutboxRepo
 from bot.store.search import SearchRepo, rebuild, replace_item, stage
 from bot.store.sectors import SectorRepo
@@ -54,6 +56,8 @@ class Store:
         self.outbox = OutboxRepo(db)
         self.charts = ChartRepo(db)
         self.alerts = AlertRepo(db)
+        self.fsm = FsmRepo(db)
+        self.changes = ChangeRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str, indexer: Indexer | None = None) -> Store:
