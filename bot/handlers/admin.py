@@ -15,6 +15,8 @@ from bot.handlers import editor, publish, telegram
 from bot.handlers.editors import IsAdmin
 from bot.store import Store
 from bot.views.admin import render_refusal, render_stats
+from bot.views.common import Rendered
+from bot.views.stats import render_insights
 
 __all__ = ["IsAdmin", "create_router"]
 
@@ -31,7 +33,13 @@ async def stats(message: Message, store: Store, locale: str) -> None:
         await store.outbox.failure_reasons(),
         locale,
     )
-    await telegram.answer(message, screen)
+    insights = render_insights(
+        await store.insights.chat_kinds(),
+        await store.insights.last_runs(),
+        await store.insights.top_unsure(),
+        locale,
+    )
+    await telegram.answer(message, Rendered(f"{screen.text}\n\n{insights}"))
 
 
 async def refuse(message: Message) -> None:

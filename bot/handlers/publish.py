@@ -42,7 +42,11 @@ class Publishing(StatesGroup):
     confirm = State()
 
 
-_URL_LIKE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S*$", re.IGNORECASE)
+# The last word of a one-line /publish taken as its source link: an address with a scheme, or
+# what looks like one without ("zakon.kz/news", refused then with the reason).
+_URL_LIKE = re.compile(
+    r"^(?:[a-z][a-z0-9+.-]*://\S*|www\.\S*|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/\S*)?)$", re.IGNORECASE
+)
 
 
 class _Progress:
