@@ -42,6 +42,10 @@ class ProgressReporter:
         """Facts whose progress is still shown as under way."""
         return set(self._shown)
 
+    def showing(self, fact_id: int, screen: Rendered) -> None:
+        """The progress message shows ``screen`` now (edited by a handler): report from there."""
+        self._shown[fact_id] = (self.clock(), screen)
+
     async def report(self, fact_ids: Iterable[int], *, final_check: bool) -> None:
         """Edit each fact's progress message if it changed; not more often than ``interval``
         unless ``final_check``."""
