@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter, TelegramServerError
 from aiogram.methods import DeleteMessage, EditMessageText, SendMessage
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
@@ -26,7 +26,9 @@ from bot.store import Store
 from bot.store.fsm import FsmRepo
 from bot.testing.client import BotClient, Reply
 from bot.testing.session import RecordingSession
+from tests.comtrade_standin import ComtradeStandin
 from tests.conftest import ADMIN_ID, SOURCE, publish_now
+from tests.test_official import chapters_2024, fetch, totals
 
 FAST = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05)
 LINK = '🔗 Source: <a href="https://www.zakon.kz/ekonomika/magnum-belarus.html">zakon.kz</a>'
@@ -313,3 +315,68 @@ async def test_stats_lists_the_questions_the_bot_was_not_sure_about(
     assert "asdf" not in text
     with sqlite3.connect(settings.database_path) as db:
         assert db.execute("SELECT count(*) FROM unsure_questions WHERE day < '2001-01-01'").fetchone()[0] == 0
+
+
+async def test_stats_shows_what_the_last_fetch_brought(
+    make_client: Callable[..., BotClient], store: Store, i18n: I18n, settings: Settings
+) -> None:
+    async with ComtradeStandin(totals(2024) + chapters_2024()) as api:
+        result = await fetch(store, i18n, settings, api, (2024,))
+    text = (await make_client("en", user_id=ADMIN_ID).send("/stats")).last.text
+    line = next(line for line in text.split("\n") if line.startswith("🌐 Last UN Comtrade fetch:"))
+    assert f"{result.rows} rows, {result.figures_new} new figures, 0 revised" in line
+    assert line.endswith("15 new or revised HS chapter figures")
+    load = next(line for line in text.split("\n") if line.startswith("📥 Last data load:"))
+    assert "sources" in load
+    assert "topics" in load
+
+
+async def test_edits_and_deletions_keep_the_outbox_guarantees(
+    make_client: Callable[..., BotClient],
+    store: Store,
+    worker: DeliveryWorker,
+    session: RecordingSession,
+    bot: Bot,
+) -> None:
+    await three_readers(make_client)
+    admin = make_client("en", user_id=ADMIN_ID)
+    progress = await publish_now(admin, "/publish food_retail Dairy counters open in Magnum")
+    await drain(worker, store)
+    messages = delivered(session)
+    # 429 on an edit: the whole queue waits and the edit keeps its place; a 5xx: tried again.
+    session.fail_next(
+        TelegramRetryAfter(
+            method=DeleteMessage(chat_id=1, message_id=1), message="Too Many Requests", retry_after=1
+        ),
+        api_method="editMessageText",
+    )
+    session.fail_next(
+        TelegramServerError(method=DeleteMessage(chat_id=1, message_id=1), message="Bad Gateway"),
+        api_method="editMessageText",
+    )
+    await store.facts.edit(1, "en", "Dairy and cheese counters open in Magnum")
+    await drain(worker, store)
+    assert worker.stats.rate_limited == 1
+    edited = {
+        int(m.chat_id or 0)
+        for m, r in zip(session.requests, session.results, strict=True)
+        if isinstance(m, EditMessageText) and r and "cheese" in m.text and m.chat_id != ADMIN_ID
+    }
+    assert edited == set(messages)
+    assert "edited in 3 chats" in summary(session, bot, progress).text
+    # A chat where the message is gone already counts as withdrawn; one that fails for good is said.
+    session.fail_next(
+        TelegramBadRequest(
+            method=DeleteMessage(chat_id=1, message_id=1), message="Bad Request: message to delete not found"
+        ),
+        api_method="deleteMessage",
+    )
+    session.fail_next(
+        TelegramBadRequest(
+            method=DeleteMessage(chat_id=1, message_id=1), message="Bad Request: MESSAGE_ID_INVALID"
+        ),
+        api_method="deleteMessage",
+    )
+    await store.facts.withdraw(1)
+    await drain(worker, store)
+    assert "withdrawn in 2 chats; ❌ failed: 1" in summary(session, bot, progress).text

@@ -207,6 +207,11 @@ async def confirm(
     except publishing.AlreadyPublished:
         await callback.answer(render_already_published().text)
         return
+    except publishing.PublishError:  # the sector went away with a data load since the preview
+        await state.clear()
+        await callback.answer()
+        await telegram.edit(callback, render_cancelled())
+        return
     await state.clear()
     await callback.answer()
     await telegram.edit_markup(callback, None)
