@@ -14,6 +14,16 @@ from bot.domain.insights import UNSURE_DAYS, DataRun
 from bot.store.db import Database
 
 
+class _Unlogged(str):
+    """A person's words as an SQL parameter: aiosqlite's DEBUG lines show a call's parameters
+    by their repr, and people's messages stay out of the log."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<question, {len(self)} characters>"
+
+
 class InsightRepo:
     def __init__(self, db: Database, today: Callable[[], dt.date] | None = None) -> None:
         self._db = db
@@ -27,7 +37,7 @@ class InsightRepo:
             await conn.execute(
                 """INSERT INTO unsure_questions (text, day) VALUES (?, ?)
                    ON CONFLICT (text, day) DO UPDATE SET count = count + 1""",
-                (text, today.isoformat()),
+                (_Unlogged(text), today.isoformat()),
             )
             await conn.execute("DELETE FROM unsure_questions WHERE day < ?", (oldest,))
 
