@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from aiogram import Bot
@@ -380,3 +381,28 @@ async def test_edits_and_deletions_keep_the_outbox_guarantees(
     await store.facts.withdraw(1)
     await drain(worker, store)
     assert "withdrawn in 2 chats; ❌ failed: 1" in summary(session, bot, progress).text
+
+
+async def test_an_edit_saved_while_the_last_one_is_under_way_is_the_one_that_stays(
+    make_client: Callable[..., BotClient],
+    store: Store,
+    worker: DeliveryWorker,
+    session: RecordingSession,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await make_client("en", user_id=6401).send("/subscribe it")
+    await publish_now(make_client("en", user_id=ADMIN_ID), "/publish it First text")
+    await drain(worker, store)
+    original = session.make_request
+
+    async def edit_again_in_flight(bot: Bot, method: Any, timeout: int | None = None) -> Any:
+        if isinstance(method, EditMessageText) and "Second text" in method.text:
+            await store.facts.edit(1, "en", "Third text")  # saved while Telegram takes the second
+        return await original(bot, method, timeout)
+
+    monkeypatch.setattr(session, "make_request", edit_again_in_flight)
+    await store.facts.edit(1, "en", "Second text")
+    await drain(worker, store)
+    edits = [m.text for m in session.requests if isinstance(m, EditMessageText) and m.chat_id == 6401]
+    assert len(edits) == 2
+    assert "Third text" in edits[-1]

@@ -33,7 +33,10 @@ class ChangeSender:
         """Carry out the changes due now (one batch); returns the facts touched."""
         worker = self.worker
         touched: set[int] = set()
-        for change in await worker.store.changes.due(worker.batch_size, now=worker.clock()):
+        due = await worker.store.changes.due(worker.batch_size, now=worker.clock())
+        for fact_id in {change.fact_id for change in due if change.action is ChangeAction.EDIT}:
+            worker.forget(fact_id)  # render the text as edited, not the one cached
+        for change in due:
             if worker.stopping:
                 break
             await self._apply(change)
@@ -54,12 +57,11 @@ class ChangeSender:
                         change.chat_id, change.message_id, request_timeout=worker.request_timeout
                     )
                 else:
-                    worker.forget(change.fact_id)  # render the new text, not the one cached
                     rendered = await worker.render(
                         Delivery(0, change.fact_id, change.chat_id, change.locale, 0)
                     )
                     if rendered is None:
-                        await repo.finish(change.id, ChangeState.FAILED, "fact not found")
+                        await repo.finish(change, ChangeState.FAILED, "fact not found")
                         return
                     text, markup = rendered
                     await worker.bot.edit_message_text(
@@ -73,7 +75,7 @@ class ChangeSender:
             await self._failed(change, error)
             return
         worker.sent_to(change.chat_id)
-        await repo.finish(change.id, ChangeState.DONE)
+        await repo.finish(change, ChangeState.DONE)
 
     async def _failed(self, change: Change, error: BaseException) -> None:
         worker, repo = self.worker, self.worker.store.changes
@@ -81,9 +83,9 @@ class ChangeSender:
         message = error.message.lower() if isinstance(error, TelegramBadRequest) else ""
         outcome = classify(error)
         if any(phrase in message for phrase in _ALREADY):
-            await repo.finish(change.id, ChangeState.DONE, reason)
+            await repo.finish(change, ChangeState.DONE, reason)
         elif change.action is ChangeAction.DELETE and any(phrase in message for phrase in _TOO_OLD):
-            await repo.finish(change.id, ChangeState.KEPT, reason)
+            await repo.finish(change, ChangeState.KEPT, reason)
         elif outcome is Outcome.PAUSE and isinstance(error, TelegramRetryAfter):
             until = worker.pause_for(error.retry_after)
             await repo.retry_later(change.id, until, reason, count_attempt=False)
@@ -94,4 +96,4 @@ class ChangeSender:
             log.warning(
                 "%s of fact %s in chat %s failed: %s", change.action, change.fact_id, change.chat_id, reason
             )
-            await repo.finish(change.id, ChangeState.FAILED, reason)
+            await repo.finish(change, ChangeState.FAILED, reason)

@@ -32,6 +32,7 @@ class Change:
     locale: str
     action: ChangeAction
     attempts: int
+    generation: int = 0  # which edit of the fact this row carries out
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ async def queue_edits(conn: aiosqlite.Connection, fact_id: int) -> int:
         """INSERT INTO delivery_changes (delivery_id, action) SELECT id, 'edit' FROM deliveries
            WHERE fact_id = ? AND state = 'sent' AND message_id IS NOT NULL
            ON CONFLICT (delivery_id, action) DO UPDATE SET state = 'pending', attempts = 0,
-           next_attempt_at = 0, last_error = NULL""",
+           next_attempt_at = 0, last_error = NULL, generation = generation + 1""",
         (fact_id,),
     )
     return cursor.rowcount
@@ -55,12 +55,12 @@ class ChangeRepo:
 
     async def due(self, limit: int, now: float | None = None) -> list[Change]:
         sql = """
-            SELECT c.id, d.fact_id, d.chat_id, d.message_id, d.locale, c.action, c.attempts
+            SELECT c.id, d.fact_id, d.chat_id, d.message_id, d.locale, c.action, c.attempts, c.generation
             FROM delivery_changes c JOIN deliveries d ON d.id = c.delivery_id
             WHERE c.state = 'pending' AND c.next_attempt_at <= ? ORDER BY c.id LIMIT ?
         """
         rows = await self._db.read_committed(sql, (time.time() if now is None else now, limit))
-        return [Change(r[0], r[1], r[2], r[3], r[4], ChangeAction(r[5]), r[6]) for r in rows]
+        return [Change(r[0], r[1], r[2], r[3], r[4], ChangeAction(r[5]), r[6], r[7]) for r in rows]
 
     async def next_attempt_at(self) -> float | None:
         sql = "SELECT min(next_attempt_at) FROM delivery_changes WHERE state = 'pending'"
@@ -68,10 +68,13 @@ class ChangeRepo:
             row = await cursor.fetchone()
         return float(row[0]) if row and row[0] is not None else None
 
-    async def finish(self, change_id: int, state: ChangeState, error: str | None = None) -> None:
+    async def finish(self, change: Change, state: ChangeState, error: str | None = None) -> None:
+        """Done, failed or kept; unless the fact was edited again meanwhile (the row is then
+        pending for the newer text, and stays so)."""
         await self._db.write(
-            "UPDATE delivery_changes SET state = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?",
-            (state, error, change_id),
+            """UPDATE delivery_changes SET state = ?, last_error = ?, attempts = attempts + 1
+               WHERE id = ? AND generation = ?""",
+            (state, error, change.id, change.generation),
         )
 
     async def retry_later(self, change_id: int, at: float, error: str, *, count_attempt: bool = True) -> None:

@@ -21,6 +21,7 @@ CREATE TABLE delivery_changes (
     attempts        INTEGER NOT NULL DEFAULT 0,
     next_attempt_at REAL NOT NULL DEFAULT 0,  -- unix time
     last_error      TEXT,
+    generation      INTEGER NOT NULL DEFAULT 0,  -- bumped by each new edit: an older one can't finish it
     UNIQUE (delivery_id, action)
 ) STRICT;
 CREATE INDEX delivery_changes_due ON delivery_changes (state, next_attempt_at, id);
