@@ -40,6 +40,12 @@ class Waker(Protocol):
     def wake(self) -> None: ...
 
 
+class Watcher(Waker, Protocol):
+    """The delivery worker, which keeps the editor's progress message up to date."""
+
+    def watch(self, fact_id: int, shown: Rendered | None = None) -> None: ...
+
+
 class ProgressMessage(Protocol):
     """Where an admin watches the delivery: a message the bot sent and can edit."""
 
@@ -119,7 +125,7 @@ async def publish(
     author_id: int | None,
     source_url: str,
     key: str | None = None,
-    worker: Waker | None = None,
+    worker: Watcher | None = None,
     progress: ProgressSender | None = None,
 ) -> Published:
     """Store the fact and its outbox rows, wake ``worker``; with ``progress``, show the
@@ -141,11 +147,9 @@ async def publish(
     message = await progress(shown)
     await store.facts.set_progress_message(published.fact_id, message.chat_id, message.message_id)
     if worker is not None:
-        worker.wake()
-    # The worker may have finished before it could know where the progress is shown.
-    now = await summary_screen(store, published.fact_id)
-    if now != shown:
-        await message.edit(now)
+        # From here on the worker alone edits it (also if it sent everything before it could
+        # know where the progress is shown): two editors would race to the same text.
+        worker.watch(published.fact_id, shown)
     return published
 
 

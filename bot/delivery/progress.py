@@ -42,9 +42,11 @@ class ProgressReporter:
         """Facts whose progress is still shown as under way."""
         return set(self._shown)
 
-    def showing(self, fact_id: int, screen: Rendered) -> None:
-        """The progress message shows ``screen`` now (edited by a handler): report from there."""
-        self._shown[fact_id] = (self.clock(), screen)
+    def showing(self, fact_id: int, screen: Rendered | None) -> None:
+        """The progress message shows ``screen`` now (None: unknown): report from there, at the
+        next pass."""
+        self._no_progress_until.pop(fact_id, None)
+        self._shown[fact_id] = (float("-inf"), screen)
 
     async def report(self, fact_ids: Iterable[int], *, final_check: bool) -> None:
         """Edit each fact's progress message if it changed; not more often than ``interval``

@@ -32,6 +32,7 @@ from bot.delivery.progress import ProgressReporter
 from bot.domain.models import ALL_SECTORS, Delivery
 from bot.store import Store
 from bot.views.alerts import alert_markup
+from bot.views.common import Rendered
 from bot.views.facts import render_fact
 
 log = logging.getLogger(__name__)
@@ -123,6 +124,11 @@ class DeliveryWorker:
     def wake(self) -> None:
         """Something was published: look at the outbox now rather than at the next poll."""
         self._wakeup.set()
+
+    def watch(self, fact_id: int, shown: Rendered | None = None) -> None:
+        """Keep ``fact_id``'s progress message up to date from now on (it shows ``shown``)."""
+        self.progress.showing(fact_id, shown)
+        self.wake()
 
     async def run(self) -> None:
         log.info("delivery worker started")

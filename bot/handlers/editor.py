@@ -122,19 +122,16 @@ async def withdraw(
     callback: CallbackQuery, callback_data: EditorCb, store: Store, delivery: DeliveryWorker | None = None
 ) -> None:
     try:
-        await publishing.withdraw(store, callback_data.fact_id)  # the worker is woken below
+        await publishing.withdraw(store, callback_data.fact_id)
     except LookupError:
         await callback.answer(render_gone(callback_data.fact_id).text, show_alert=True)
         await telegram.edit_markup(callback, None)
         return
     await callback.answer()
-    # The summary says what is under way before the worker starts changing it, so the worker's
-    # later edits are the newer ones.
-    screen = await publishing.summary_screen(store, callback_data.fact_id)
-    await telegram.edit(callback, screen)
     if delivery is not None:
-        delivery.progress.showing(callback_data.fact_id, screen)
-        delivery.wake()
+        delivery.watch(callback_data.fact_id)  # the worker shows the withdrawal on the summary
+    else:
+        await telegram.edit(callback, await publishing.summary_screen(store, callback_data.fact_id))
 
 
 async def cancel(event: Message | CallbackQuery, state: FSMContext) -> None:
