@@ -121,6 +121,7 @@ async def _publish(settings: Settings, file: Path) -> None:
                 texts={str(k): v for k, v in fact.text.items()},
                 original=fact.original,
                 author_id=None,
+                source_url=fact.source,
             )
         except publishing.PublishError as error:
             raise DatasetError(file.as_posix(), None, error.field, error.problem) from None

@@ -24,6 +24,7 @@ from aiohttp import web
 from bot.alerts import announce_new_data
 from bot.config import Settings
 from bot.delivery import DeliveryWorker
+from bot.fsm import SQLiteStorage
 from bot.handlers import routers
 from bot.handlers.admins import ChatAdmins
 from bot.logs import log_loop_exception
@@ -84,6 +85,7 @@ def create_dispatcher(
     metrics = metrics or Metrics()
     engine = engine or SearchEngine(store.search)
     dispatcher = Dispatcher(
+        storage=SQLiteStorage(store.fsm),  # a draft survives a restart
         settings=settings,
         store=store,
         i18n=i18n,

@@ -115,6 +115,22 @@ class PublishCb(CallbackData, prefix="p1"):
     sector_id: str = ""
 
 
+class EditorAction(StrEnum):
+    EDIT = "e"
+    SAVE = "s"
+    WITHDRAW = "w"  # asks first
+    WITHDRAW_OK = "wy"
+    BACK = "b"
+    CANCEL = "x"
+
+
+class EditorCb(CallbackData, prefix="e1"):
+    """The buttons on the editor's summary of a published fact."""
+
+    action: EditorAction
+    fact_id: int
+
+
 class ChartCb(CallbackData, prefix="c1"):
     chart: ChartKind = ChartKind.TURNOVER
 

@@ -181,6 +181,7 @@ class FactFile(Entry):
     sector = "food_retail"   # a sector id, or "all"
     original = "ru"          # the language it was written in; readers of a language with no
                              # text get this one, marked as the original
+    source = "https://…"     # the link to the source (http or https), shown as the last line
     [text]
     ru = "…"
     en = "…"
@@ -190,6 +191,7 @@ class FactFile(Entry):
     sector: str = Field(min_length=1)
     original: Locale
     text: dict[Locale, NonEmpty]  # the length limit is the publishing use case's (bot/publishing.py)
+    source: str = ""  # required and checked by the use case, which names it in its error
 
     @model_validator(mode="after")
     def _original_present(self) -> FactFile:

@@ -86,6 +86,16 @@ async def fetch_official(
         store, stats, rows=len(rows), chapter_names=names, announcer=FigureAnnouncer(store, i18n)
     )
     log.info("official statistics: %s", result.summary())
+    await store.insights.record_run(
+        "fetch",
+        {
+            "rows": result.rows,
+            "figures_new": result.figures_new,
+            "figures_revised": result.figures_revised,
+            "chapters_new": result.chapters_new,
+            "chapters_revised": result.chapters_revised,
+        },
+    )
     return result
 
 

@@ -18,14 +18,23 @@ from bot.config import Settings
 from bot.search.engine import SearchEngine
 from bot.store import Store
 from bot.testing.checks import check_sent
-from bot.testing.client import BotClient
+from bot.testing.client import BotClient, Reply
 from bot.testing.session import RecordingSession
 from bot.testing.settings import DATA, REPO, offline_settings
 
-__all__ = ["ADMIN_ID", "DATA", "LOCALES", "REPO", "copy_loaded"]
+__all__ = ["ADMIN_ID", "DATA", "LOCALES", "REPO", "SOURCE", "copy_loaded", "publish_now"]
 
 LOCALES = ("ru", "en", "kk", "be")
 ADMIN_ID = 777
+SOURCE = "https://www.zakon.kz/ekonomika/magnum-belarus.html"  # a fact's source link in tests
+
+
+async def publish_now(admin: BotClient, command: str, source: str = SOURCE) -> Reply:
+    """``/publish sector text`` with ``source`` at the end, previewed and confirmed: returns the
+    progress message (the summary, once delivered)."""
+    confirm = (await admin.send(f"{command} {source}")).last
+    assert "✅ Publish" in confirm.button_texts, confirm.text
+    return (await admin.click(confirm, "✅ Publish")).last
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ from bot.domain.limits import FACT_TEXT_LIMIT, utf16_length
 from bot.store import Store
 from bot.testing.client import BotClient
 from bot.testing.process import run_cli
-from tests.conftest import ADMIN_ID, DATA
+from tests.conftest import ADMIN_ID, DATA, SOURCE, publish_now
 
 
 def edited_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
@@ -144,7 +144,7 @@ async def test_publish_counts_its_limit_in_utf16_units(
 ) -> None:
     admin = make_client("en", user_id=ADMIN_ID)
     emoji = "📦" * FACT_TEXT_LIMIT  # within the limit in code points, twice over it in UTF-16
-    reply = (await admin.send(f"/publish food_retail {emoji}")).last
+    reply = (await admin.send(f"/publish food_retail {emoji} {SOURCE}")).last
     assert (
         reply.text == f"The text has 7,000 characters; the limit is {FACT_TEXT_LIMIT:,}. Please shorten it."
     )
@@ -156,12 +156,15 @@ async def test_publish_counts_its_limit_in_utf16_units(
     # Exactly at the limit, counted as Telegram counts, it goes through.
     fits = "📦" * (FACT_TEXT_LIMIT // 2)
     assert utf16_length(fits) == FACT_TEXT_LIMIT
-    assert "Update #1" in (await admin.send(f"/publish food_retail {fits}")).last.text
+    assert "Update #1" in (await publish_now(admin, f"/publish food_retail {fits}")).text
 
 
 async def test_a_fact_file_counts_its_limit_in_utf16_units(tmp_path: Path, settings: Settings) -> None:
     path = tmp_path / "update.toml"
-    path.write_text(f'sector = "it"\noriginal = "ru"\n[text]\nru = "{"📦" * 1751}"\n', encoding="utf-8")
+    path.write_text(
+        f'sector = "it"\noriginal = "ru"\nsource = "{SOURCE}"\n[text]\nru = "{"📦" * 1751}"\n',
+        encoding="utf-8",
+    )
     with pytest.raises(
         DatasetError, match=r"update\.toml, field 'text\.ru': 3502 characters, over the limit"
     ):

@@ -56,7 +56,8 @@ def seed(tmp_path: Path, env: dict[str, str]) -> None:
         )
     update = tmp_path / "update.toml"
     update.write_text(
-        'sector = "food_retail"\noriginal = "en"\n[text]\nen = "Dairy in Magnum"\n', encoding="utf-8"
+        'sector = "food_retail"\noriginal = "en"\nsource = "https://zakon.kz/1"\n[text]\nen = "Dairy in Magnum"\n',
+        encoding="utf-8",
     )
     run_cli("publish", str(update), env=env, check=True)
 

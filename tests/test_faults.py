@@ -32,7 +32,7 @@ from bot.store import Store
 from bot.testing.client import BotClient
 from bot.testing.session import RecordingSession
 from bot.web import create_web_app
-from tests.conftest import ADMIN_ID
+from tests.conftest import ADMIN_ID, SOURCE
 
 SUBSCRIBERS = [6001 + n for n in range(8)]
 
@@ -275,7 +275,8 @@ async def preview(make_client: Callable[..., BotClient]) -> tuple[BotClient, Any
     admin = make_client("en", user_id=ADMIN_ID)
     choose = (await admin.send("/publish")).last
     await admin.click(choose, "🛒")
-    confirm = (await admin.send("Belarusian dairy arrives in Magnum stores")).last
+    await admin.send("Belarusian dairy arrives in Magnum stores")
+    confirm = (await admin.send(SOURCE)).last
     assert "✅ Publish" in confirm.button_texts
     return admin, confirm
 

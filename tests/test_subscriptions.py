@@ -27,7 +27,7 @@ from bot.store import Store
 from bot.testing.client import BotClient
 from bot.testing.process import bot_env, run_cli
 from bot.testing.session import RecordingSession
-from tests.conftest import ADMIN_ID, DATA
+from tests.conftest import ADMIN_ID, DATA, SOURCE, publish_now
 
 FAST = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05)
 
@@ -142,7 +142,7 @@ async def test_publish_reaches_exactly_the_sector_and_all_sector_subscribers_in_
     await be_reader.send("/subscribe food_retail")
     await be_reader.click((await be_reader.send("/language")).last, "Беларуская")
     admin = make_client("en", user_id=ADMIN_ID)
-    progress = (await admin.send("/publish food_retail Belarusian dairy arrives in Magnum stores")).last
+    progress = await publish_now(admin, "/publish food_retail Belarusian dairy arrives in Magnum stores")
     assert "Update #1" in progress.text
     assert "pending: 3" in progress.text
 
@@ -180,7 +180,9 @@ async def test_the_guided_flow_previews_and_confirms(
     choose = (await admin.send("/publish")).last
     asked = (await admin.click(choose, "💻")).last
     assert "send the text" in asked.text
-    replies = await admin.send("Kazakhstan's AI ministry <b>opens</b> a call for Belarusian partners")
+    asked = (await admin.send("Kazakhstan's AI ministry <b>opens</b> a call for Belarusian partners")).last
+    assert "link to the source" in asked.text
+    replies = await admin.send(SOURCE)
     preview, confirm = replies.messages
     assert "📰" in preview.text
     assert "&lt;b&gt;opens&lt;/b&gt;" in preview.text  # the admin's text is escaped, not markup
@@ -190,7 +192,10 @@ async def test_the_guided_flow_previews_and_confirms(
     await drain(worker, store)
     got = delivered_to(session, before)
     assert list(got) == [4101]
-    assert got[4101][0].split("\n\n")[1] == preview.text.split("\n\n")[1]  # exactly as previewed
+    assert got[4101][0].split("\n\n")[1:] == preview.text.split("\n\n")[1:]  # exactly as previewed
+    assert preview.text.endswith(
+        '🔗 Source: <a href="https://www.zakon.kz/ekonomika/magnum-belarus.html">zakon.kz</a>'
+    )
 
 
 async def test_the_guided_flow_can_be_cancelled(make_client: Callable[..., BotClient], store: Store) -> None:
@@ -406,22 +411,33 @@ def test_publish_file_from_the_command_line(tmp_path: Path) -> None:
         update.write_text(content, encoding="utf-8")
         return run_cli("publish", str(update), env=env)
 
-    done = publish('sector = "food_retail"\noriginal = "ru"\n[text]\nru = "Новость"\nen = "News"\n')
+    source = f'source = "{SOURCE}"\n'
+    done = publish(
+        'sector = "food_retail"\noriginal = "ru"\n' + source + '[text]\nru = "Новость"\nen = "News"\n'
+    )
     assert done.returncode == 0, done.stderr
     assert "fact #1 queued for 0 chats" in done.stdout
-    done = publish('sector = "food_retail"\noriginal = "kk"\n[text]\nru = "Новость"\n')
+    done = publish('sector = "food_retail"\noriginal = "kk"\n' + source + '[text]\nru = "Новость"\n')
     assert done.returncode == 1
     assert "update.toml: Value error, text.kk is missing: the original text is required" in done.stderr
-    done = publish('sector = "space"\noriginal = "ru"\n[text]\nru = "Новость"\n')
+    done = publish('sector = "space"\noriginal = "ru"\n' + source + '[text]\nru = "Новость"\n')
     assert done.returncode == 1
     assert "update.toml, field 'sector': unknown sector 'space'" in done.stderr
+    # The source link is required and checked: one line naming the field, nothing stored.
+    done = publish('sector = "it"\noriginal = "ru"\n[text]\nru = "Новость"\n')
+    assert done.returncode == 1
+    assert "update.toml, field 'source': the source link is missing" in done.stderr
+    done = publish('sector = "it"\noriginal = "ru"\nsource = "zakon.kz/news"\n[text]\nru = "Новость"\n')
+    assert done.returncode == 1
+    assert "update.toml, field 'source': 'zakon.kz/news' is not an http or https address" in done.stderr
+    assert "fact #2" not in done.stdout
 
 
 async def test_a_published_update_is_searchable_at_once_and_after_a_reload(
     make_client: Callable[..., BotClient], store: Store
 ) -> None:
     admin = make_client("en", user_id=ADMIN_ID)
-    await admin.send("/publish agriculture Belarusian seed potatoes reach Pavlodar farms")
+    await publish_now(admin, "/publish agriculture Belarusian seed potatoes reach Pavlodar farms")
     reader = make_client("ru", user_id=9301)
     card = (await reader.send("seed potatoes Pavlodar")).last
     assert "Belarusian seed potatoes reach Pavlodar farms" in card.text  # the agriculture card lists it
@@ -470,7 +486,7 @@ async def test_publish_takes_the_text_after_a_line_break(
     make_client: Callable[..., BotClient], store: Store
 ) -> None:
     await make_client("en", user_id=9501).send("/subscribe it")
-    progress = (await make_client("en", user_id=ADMIN_ID).send("/publish it\nA two-line\nupdate")).last
+    progress = await publish_now(make_client("en", user_id=ADMIN_ID), "/publish it\nA two-line\nupdate\n")
     assert "Update #1" in progress.text
     content = await store.facts.content(1, "en")
     assert content is not None

@@ -25,13 +25,14 @@ from aiogram.exceptions import AiogramError, TelegramMigrateToChat, TelegramRetr
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiolimiter import AsyncLimiter
-from cachetools import LRUCache
 
+from bot.delivery.changes import ChangeSender
 from bot.delivery.policy import Outcome, RetryPolicy, classify, describe
-from bot.domain.models import ALL_SECTORS, Delivery, DeliveryState
+from bot.delivery.progress import ProgressReporter
+from bot.domain.models import ALL_SECTORS, Delivery
 from bot.store import Store
-from bot.views.admin import render_progress
 from bot.views.alerts import alert_markup
+from bot.views.common import Rendered
 from bot.views.facts import render_fact
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,6 @@ class DeliveryWorker:
         self.policy = policy or RetryPolicy()
         self.batch_size = batch_size
         self.idle_poll = idle_poll
-        self.progress_interval = progress_interval
         self.per_chat_interval = per_chat_interval
         self.request_timeout = request_timeout
         self.clock = clock
@@ -91,9 +91,8 @@ class DeliveryWorker:
         self.stats = DeliveryStats()
         self._paused_until = 0.0
         self._last_to_chat: dict[int, float] = {}
-        self._progress_shown: dict[int, tuple[float, str]] = {}
-        # Facts with no progress message (published from the CLI): bounded, as facts accumulate.
-        self._no_progress_until: LRUCache[int, float] = LRUCache(maxsize=1024)
+        self.progress = ProgressReporter(bot, store, i18n, self.limiter, clock, progress_interval)
+        self.changes = ChangeSender(self)  # edits and withdrawals of what was delivered
         self._rendered: dict[tuple[int, str], tuple[str, InlineKeyboardMarkup | None] | None] = {}
         self._wakeup = asyncio.Event()
         self._stopping = False
@@ -125,6 +124,11 @@ class DeliveryWorker:
     def wake(self) -> None:
         """Something was published: look at the outbox now rather than at the next poll."""
         self._wakeup.set()
+
+    def watch(self, fact_id: int, shown: Rendered | None = None) -> None:
+        """Keep ``fact_id``'s progress message up to date from now on (it shows ``shown``)."""
+        self.progress.showing(fact_id, shown)
+        self.wake()
 
     async def run(self) -> None:
         log.info("delivery worker started")
@@ -171,8 +175,13 @@ class DeliveryWorker:
             await self.store.outbox.mark_sent(delivery_id, message_id)
             del self._unrecorded[delivery_id]
 
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
+
     async def _idle(self) -> None:
-        next_at = await self.store.outbox.next_attempt_at()
+        due = [await self.store.outbox.next_attempt_at(), await self.store.changes.next_attempt_at()]
+        next_at = min((at for at in due if at is not None), default=None)
         wait = self.idle_poll if next_at is None else max(0.0, min(self.idle_poll, next_at - self.clock()))
         self._wakeup.clear()
         with contextlib.suppress(TimeoutError):
@@ -198,27 +207,25 @@ class DeliveryWorker:
             if outcome in (Outcome.GONE, Outcome.MOVE):
                 changed_chats.add(row.chat_id)
             touched.add(row.fact_id)
-            await self._report_progress(touched, final_check=False)
-        await self._report_progress(touched | set(self._progress_shown), final_check=True)
-        return bool(rows)
+            await self.progress.report(touched, final_check=False)
+        changed = await self.changes.drain_once()
+        await self.progress.report(touched | changed | self.progress.in_flight, final_check=True)
+        return bool(rows or changed)
 
     async def _deliver(self, row: Delivery) -> Outcome | None:
         """Send one row; returns what went wrong, or None when it was sent or deferred."""
-        last = self._last_to_chat.get(row.chat_id)
-        now = self.clock()
-        if last is not None and now - last < self.per_chat_interval:
+        wait_until = self.chat_free_at(row.chat_id)
+        if wait_until is not None:
             # At most one message a second to one chat: come back to this row later.
-            await self.store.outbox.retry_later(
-                row.id, last + self.per_chat_interval, "per-chat spacing", count_attempt=False
-            )
+            await self.store.outbox.retry_later(row.id, wait_until, "per-chat spacing", count_attempt=False)
             return None
-        rendered = await self._render(row)
+        rendered = await self.render(row)
         if rendered is None:
             await self.store.outbox.mark_failed(row.id, "fact not found")
             self.stats.failed += 1
             return Outcome.FAIL
         text, markup = rendered
-        await self._respect_pause()
+        await self.respect_pause()
         async with self.limiter:
             try:
                 message = await self.bot.send_message(
@@ -228,7 +235,7 @@ class DeliveryWorker:
                 # AiogramError covers Telegram's answers and the ones that are not Telegram's
                 # (an HTML 502 page from a proxy fails to decode): classify() sorts them out.
                 return await self._handle_failure(row, error)
-        self._last_to_chat[row.chat_id] = self.clock()
+        self.sent_to(row.chat_id)
         self.stats.sent += 1
         try:
             await self.store.outbox.mark_sent(row.id, message.message_id)
@@ -240,7 +247,22 @@ class DeliveryWorker:
             self._last_to_chat = {k: v for k, v in self._last_to_chat.items() if v > horizon}
         return None
 
-    async def _render(self, row: Delivery) -> tuple[str, InlineKeyboardMarkup | None] | None:
+    def chat_free_at(self, chat_id: int) -> float | None:
+        """When the next message to ``chat_id`` may go, if not now (one a second to a chat)."""
+        last = self._last_to_chat.get(chat_id)
+        if last is not None and self.clock() - last < self.per_chat_interval:
+            return last + self.per_chat_interval
+        return None
+
+    def sent_to(self, chat_id: int) -> None:
+        self._last_to_chat[chat_id] = self.clock()
+
+    def forget(self, fact_id: int) -> None:
+        """The fact was edited: render it anew."""
+        for key in [key for key in self._rendered if key[0] == fact_id]:
+            del self._rendered[key]
+
+    async def render(self, row: Delivery) -> tuple[str, InlineKeyboardMarkup | None] | None:
         """The message for ``row``: the same for every reader of one fact in one language,
         so it is rendered once per (fact, locale)."""
         key = (row.fact_id, row.locale)
@@ -270,12 +292,21 @@ class DeliveryWorker:
                 text=content.text,
                 text_locale=content.text_locale,
                 reader_locale=row.locale,
+                source_url=content.source_url,
             )
         return rendered.text, rendered.markup
 
-    async def _respect_pause(self) -> None:
+    async def respect_pause(self) -> None:
         while (wait := self._paused_until - self.clock()) > 0:  # noqa: ASYNC110 (the pause may grow)
             await asyncio.sleep(wait)
+
+    def pause_for(self, seconds: float) -> float:
+        """429: the whole queue waits ``seconds``; returns until when."""
+        self.stats.rate_limited += 1
+        self.stats.paused_seconds += seconds
+        self._paused_until = max(self._paused_until, self.clock() + seconds)
+        log.warning("Telegram asked to slow down: pausing deliveries for %s s", seconds)
+        return self._paused_until
 
     async def _handle_failure(self, row: Delivery, error: BaseException) -> Outcome:
         outcome = classify(error)
@@ -283,11 +314,8 @@ class DeliveryWorker:
         reason = describe(error)
         if outcome is Outcome.PAUSE and isinstance(error, TelegramRetryAfter):
             # 429: the whole queue waits; this row keeps its place and its attempts.
-            self.stats.rate_limited += 1
-            self.stats.paused_seconds += error.retry_after
-            self._paused_until = max(self._paused_until, self.clock() + error.retry_after)
-            log.warning("Telegram asked to slow down: pausing deliveries for %s s", error.retry_after)
-            await self.store.outbox.retry_later(row.id, self._paused_until, reason, count_attempt=False)
+            until = self.pause_for(error.retry_after)
+            await self.store.outbox.retry_later(row.id, until, reason, count_attempt=False)
         elif outcome is Outcome.MOVE and isinstance(error, TelegramMigrateToChat):
             self.stats.moved += 1
             log.info("chat %s became %s; following it", row.chat_id, error.migrate_to_chat_id)
@@ -304,37 +332,6 @@ class DeliveryWorker:
             log.warning("delivery %s to chat %s failed for good: %s", row.id, row.chat_id, reason)
             await self.store.outbox.mark_failed(row.id, reason)
         return outcome
-
-    # -- the admin's progress message --------------------------------------------------------
-
-    async def _report_progress(self, fact_ids: set[int], *, final_check: bool) -> None:
-        for fact_id in sorted(fact_ids):
-            shown_at, shown_text = self._progress_shown.get(fact_id, (0.0, ""))
-            if not final_check and self.clock() - shown_at < self.progress_interval:
-                continue
-            if not final_check and self._no_progress_until.get(fact_id, 0.0) > self.clock():
-                continue
-            target = await self.store.facts.progress_message(fact_id)
-            if target is None:
-                self._progress_shown.pop(fact_id, None)
-                self._no_progress_until[fact_id] = self.clock() + self.progress_interval
-                continue
-            counts = await self.store.outbox.counts(fact_id)
-            locale = await self.store.facts.author_locale(fact_id)
-            with self.i18n.context(), self.i18n.use_locale(locale):
-                text = render_progress(fact_id, counts)
-            finished = counts[DeliveryState.PENDING] == 0
-            if text != shown_text:
-                chat_id, message_id = target
-                try:
-                    async with self.limiter:
-                        await self.bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id)
-                except (AiogramError, TimeoutError, OSError) as error:
-                    log.info("could not update the progress of fact %s: %s", fact_id, describe(error))
-            if finished:
-                self._progress_shown.pop(fact_id, None)
-            else:
-                self._progress_shown[fact_id] = (self.clock(), text)
 
 
 def _reason(error: BaseException) -> str:

@@ -13,6 +13,8 @@ MESSAGE_LIMIT = 4096
 SAFE_LIMIT = 3900
 # A published fact's own text: the heading and the notes around it take the rest.
 FACT_TEXT_LIMIT = 3500
+# A fact's source link (the link's text is its host, so the length is the address's own).
+SOURCE_URL_LIMIT = 1024
 # "At most 52 significant bits" (Bot API), for user and chat ids alike; SQLite could not even
 # store one past 2^63.
 TELEGRAM_ID_LIMIT = 2**52

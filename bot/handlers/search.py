@@ -19,6 +19,7 @@ from bot.handlers import telegram
 from bot.handlers.offers import offered_item, with_offer
 from bot.search.engine import SearchEngine
 from bot.search.model import Decision, Target, TargetKind
+from bot.search.text import words
 from bot.store import Store
 from bot.views.common import Rendered
 from bot.views.products import render_no_products
@@ -53,11 +54,21 @@ async def ask(message: Message, store: Store, engine: SearchEngine, locale: str)
         decision.confidence,
         ", ".join(map(str, decision.suggestions)) or "none",
     )
+    if decision.target is None:
+        # For the editor's /stats: what people ask that the data can't answer; the words only.
+        await store.insights.record_unsure(unsure_text(message.text or ""))
     screen = await answer_screen(store, locale, decision, message.chat.id)
     item = offered_item(decision)
     if item is not None:
         screen = await with_offer(screen, store, locale, message.chat, message.from_user, item)
     await telegram.answer(message, screen)
+
+
+def unsure_text(question: str) -> str:
+    """The question as /stats lists it: normalized words, long numbers (a phone, an account)
+    masked, at most 100 characters; no trace of who asked."""
+    kept = [("#" if word.isdigit() and len(word) > 4 else word) for word in words(question[:MAX_QUESTION])]
+    return " ".join(kept)[:100]
 
 
 async def open_suggestion(

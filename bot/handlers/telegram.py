@@ -41,9 +41,9 @@ async def edit_markup(callback: CallbackQuery, markup: InlineKeyboardMarkup | No
         await _unless_unchanged(callback.message.edit_reply_markup(reply_markup=markup))
 
 
-async def edit_message(message: Message, text: str) -> None:
-    """Replace the text of a message the bot sent."""
-    await _unless_unchanged(message.edit_text(text))
+async def edit_message(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Replace the text (and the buttons) of a message the bot sent."""
+    await _unless_unchanged(message.edit_text(text, reply_markup=markup))
 
 
 async def edit(callback: CallbackQuery, screen: Rendered) -> None:

@@ -14,10 +14,13 @@ from bot.dataset import fingerprint, load_dataset
 from bot.screencache import DataVersion, ScreenCache
 from bot.search.protocol import Indexer
 from bot.store.alerts import AlertRepo
+from bot.store.changes import ChangeRepo
 from bot.store.charts import ChartRepo
 from bot.store.chats import ChatRepo
 from bot.store.db import Database, bump_data_version
 from bot.store.facts import FactRepo
+from bot.store.fsm import FsmRepo
+from bot.store.insights import InsightRepo, record_run
 from bot.store.offers import OfferRepo
 from bot.store.outbox import OutboxRepo
 from bot.store.search import SearchRepo, rebuild, replace_item, stage
@@ -58,6 +61,9 @@ class Store:
         self.alerts = AlertRepo(db)
         self.chats = ChatRepo(db)
         self.offers = OfferRepo(db)
+        self.fsm = FsmRepo(db)
+        self.changes = ChangeRepo(db)
+        self.insights = InsightRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str, indexer: Indexer | None = None) -> Store:
@@ -114,6 +120,12 @@ class Store:
                     last = max((fact.fact_id for fact in facts), default=0)
                     for fact in await self.facts.texts(after=last):
                         await replace_item(conn, self._indexer.fact_rows(fact, concepts))
+                    brought = {
+                        "sources": len(dataset.sources),
+                        "figures": len(dataset.figures),
+                        "topics": len(dataset.topics),
+                    }
+                    await record_run(conn, "load", brought)
                     version = await bump_data_version(conn)
                 written = time.perf_counter() - started
             finally:

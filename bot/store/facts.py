@@ -6,17 +6,34 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import aiosqlite
+
 from bot.domain.models import ALL_SECTORS, FIGURES, LOCALES, Fact
 from bot.screencache import DataVersion
-from bot.search.protocol import FactTexts, Indexer
-from bot.store.db import Database, bump_data_version
-from bot.store.search import concept_rows, replace_item
+from bot.search.protocol import FACT_KIND, FactTexts, Indexer
+from bot.store.changes import queue_deletions, queue_edits
+from bot.store.db import NOW, Database, bump_data_version
+from bot.store.search import concept_rows, remove_item, replace_item
 
 
 @dataclass(frozen=True)
 class Published:
     fact_id: int
     recipients: int
+
+
+class AlreadyPublished(Exception):
+    """The confirmation (``key``) already published a fact: a double tap, or a tap again."""
+
+    def __init__(self, fact_id: int) -> None:
+        super().__init__(f"already published as fact #{fact_id}")
+        self.fact_id = fact_id
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    deleting: int  # chats whose message is being deleted
+    kept: int  # chats whose message is older than Telegram lets a bot delete
 
 
 @dataclass(frozen=True)
@@ -30,6 +47,8 @@ class FactContent:
     text_locale: str
     original_locale: str
     kind: str = "news"  # 'alert': generated from new data, sent as rendered (bot/store/alerts.py)
+    source_url: str | None = None
+    withdrawn: bool = False
 
 
 class FactRepo:
@@ -42,7 +61,7 @@ class FactRepo:
         """The published facts numbered above ``after`` with their texts (for the search index)."""
         sql = """
             SELECT f.id, f.sector_id, t.locale, t.body FROM facts f JOIN fact_texts t ON t.fact_id = f.id
-            WHERE f.id > ? AND f.kind = 'news' ORDER BY f.id
+            WHERE f.id > ? AND f.kind = 'news' AND f.withdrawn_at IS NULL ORDER BY f.id
         """
         async with self._db.conn.execute(sql, (after,)) as cursor:
             rows = await cursor.fetchall()
@@ -57,12 +76,20 @@ class FactRepo:
         return str(row[0]) if row else None
 
     async def publish(
-        self, sector_id: str, texts: Mapping[str, str], original_locale: str, author_id: int | None
+        self,
+        sector_id: str,
+        texts: Mapping[str, str],
+        original_locale: str,
+        author_id: int | None,
+        *,
+        source_url: str | None = None,
+        key: str | None = None,
     ) -> Published:
         """Store the fact and one outbox row per active recipient, in one transaction.
 
         Recipients: chats following ``sector_id`` or all sectors; for a fact to all
         sectors, every chat following anything. Each row carries the recipient's locale.
+        ``key`` names the confirmation that publishes: :class:`AlreadyPublished` if it did.
         """
         if original_locale not in texts:
             raise ValueError("the original text is missing")
@@ -71,9 +98,15 @@ class FactRepo:
         if self._indexer is None:
             raise RuntimeError("facts are published by a Store opened with an Indexer")
         async with self._db.transaction() as conn:
+            if key is not None:
+                async with conn.execute("SELECT id FROM facts WHERE publish_key = ?", (key,)) as cursor:
+                    taken = await cursor.fetchone()
+                if taken is not None:
+                    raise AlreadyPublished(int(taken[0]))
             cursor = await conn.execute(
-                "INSERT INTO facts (sector_id, original_locale, author_id) VALUES (?, ?, ?)",
-                (sector_id, original_locale, author_id),
+                """INSERT INTO facts (sector_id, original_locale, author_id, source_url, publish_key)
+                   VALUES (?, ?, ?, ?, ?)""",
+                (sector_id, original_locale, author_id, source_url, key),
             )
             fact_id = cursor.lastrowid
             await conn.executemany(
@@ -100,6 +133,69 @@ class FactRepo:
             version = await bump_data_version(conn)
         self._version.bump(version)
         return Published(fact_id=int(fact_id or 0), recipients=recipients)
+
+    async def edit(self, fact_id: int, locale: str, text: str) -> int:
+        """Replace the fact's text by ``text`` in ``locale`` (the texts in other languages said
+        the old thing: dropped), and queue an edit of every message delivered. Returns how many."""
+        if self._indexer is None:
+            raise RuntimeError("facts are edited by a Store opened with an Indexer")
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                f"""UPDATE facts SET original_locale = ?, edited_at = {NOW}
+                    WHERE id = ? AND kind = 'news' AND withdrawn_at IS NULL""",  # noqa: S608
+                (locale, fact_id),
+            )
+            if cursor.rowcount == 0:
+                raise LookupError(f"no fact #{fact_id} to edit")
+            await conn.execute("DELETE FROM fact_texts WHERE fact_id = ?", (fact_id,))
+            await conn.execute(
+                "INSERT INTO fact_texts (fact_id, locale, body) VALUES (?, ?, ?)", (fact_id, locale, text)
+            )
+            sector_id = await self._sector(conn, fact_id)
+            fact = FactTexts(fact_id, sector_id, {locale: text})
+            await replace_item(conn, self._indexer.fact_rows(fact, await concept_rows(conn)))
+            chats = await queue_edits(conn, fact_id)
+            version = await bump_data_version(conn)
+        self._version.bump(version)
+        return chats
+
+    async def withdraw(self, fact_id: int) -> Withdrawn:
+        """Take the fact off the cards and the search, and queue the deletion of every message
+        delivered that Telegram still lets the bot delete."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                f"""UPDATE facts SET withdrawn_at = {NOW}
+                    WHERE id = ? AND kind = 'news' AND withdrawn_at IS NULL""",  # noqa: S608
+                (fact_id,),
+            )
+            if cursor.rowcount == 0:
+                raise LookupError(f"no fact #{fact_id} to withdraw")
+            await remove_item(conn, FACT_KIND, str(fact_id))
+            deleting, kept = await queue_deletions(conn, fact_id)
+            version = await bump_data_version(conn)
+        self._version.bump(version)
+        return Withdrawn(deleting, kept)
+
+    @staticmethod
+    async def _sector(conn: aiosqlite.Connection, fact_id: int) -> str:
+        async with conn.execute("SELECT sector_id FROM facts WHERE id = ?", (fact_id,)) as cursor:
+            row = await cursor.fetchone()
+        return str(row[0]) if row else ""
+
+    async def delivered_chats(self, fact_id: int) -> int:
+        """How many chats hold a message of ``fact_id`` (what an edit would change)."""
+        sql = (
+            "SELECT count(*) FROM deliveries WHERE fact_id = ? AND state = 'sent' AND message_id IS NOT NULL"
+        )
+        async with self._db.conn.execute(sql, (fact_id,)) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def published_by(self, key: str) -> int | None:
+        """The fact the confirmation ``key`` published, if it did."""
+        async with self._db.conn.execute("SELECT id FROM facts WHERE publish_key = ?", (key,)) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else None
 
     async def count_recipients(self, sector_id: str) -> int:
         """How many chats a fact to ``sector_id`` would reach now."""
@@ -143,7 +239,8 @@ class FactRepo:
     async def content(self, fact_id: int, locale: str) -> FactContent | None:
         """The fact in ``locale``, else in its original language."""
         sql = """
-            SELECT u.id, u.sector_id, u.created_at, u.original_locale, t.locale, t.body, u.kind
+            SELECT u.id, u.sector_id, u.created_at, u.original_locale, t.locale, t.body, u.kind,
+                   u.source_url, u.withdrawn_at IS NOT NULL
             FROM facts u JOIN fact_texts t ON t.fact_id = u.id
             WHERE u.id = ? AND t.locale IN (?, u.original_locale)
             ORDER BY t.locale = ? DESC LIMIT 1
@@ -152,7 +249,7 @@ class FactRepo:
             row = await cursor.fetchone()
         if row is None:
             return None
-        return FactContent(row[0], row[1], row[2], row[5], row[4], row[3], row[6])
+        return FactContent(row[0], row[1], row[2], row[5], row[4], row[3], row[6], row[7], bool(row[8]))
 
     async def recent(self, sector_id: str, locale: str, limit: int = 3) -> tuple[Fact, ...]:
         """The sector's latest facts (including those for all sectors), newest first."""
@@ -161,7 +258,7 @@ class FactRepo:
             FROM facts u JOIN fact_texts t ON t.fact_id = u.id
             AND t.locale = (SELECT CASE WHEN EXISTS (SELECT 1 FROM fact_texts x
                             WHERE x.fact_id = u.id AND x.locale = ?) THEN ? ELSE u.original_locale END)
-            WHERE u.sector_id IN (?, ?) AND u.kind = 'news'
+            WHERE u.sector_id IN (?, ?) AND u.kind = 'news' AND u.withdrawn_at IS NULL
             ORDER BY u.created_at DESC, u.id DESC LIMIT ?
         """
         params = (locale, locale, sector_id, ALL_SECTORS, limit)

@@ -149,6 +149,17 @@ async def replace_item(conn: aiosqlite.Connection, batch: IndexBatch) -> None:
         )
 
 
+async def remove_item(conn: aiosqlite.Connection, kind: str, item_id: str) -> None:
+    """Take one item (a withdrawn fact) out of the index, inside the caller's transaction."""
+    await conn.execute(
+        "INSERT INTO search_fts (search_fts, rowid, title_keys, body_keys) "
+        "SELECT 'delete', id, title_keys, body_keys FROM search_docs WHERE kind = ? AND item_id = ?",
+        (kind, item_id),
+    )
+    await conn.execute("DELETE FROM search_docs WHERE kind = ? AND item_id = ?", (kind, item_id))
+    await conn.execute(_BUMP_VERSION, (SEARCH_VERSION,))
+
+
 async def concept_rows(conn: aiosqlite.Connection) -> tuple[ConceptRow, ...]:
     terms: dict[str, list[tuple[str, str]]] = {}
     sql = "SELECT concept_id, locale, term FROM concept_terms ORDER BY concept_id, locale, position"

@@ -97,8 +97,13 @@ def seed(
     return Population(recipients=wanted, bystanders=others, groups=groups)
 
 
-def write_update_file(path: Path, sector: str = SECTOR, texts: Mapping[str, str] = UPDATE_TEXTS) -> Path:
-    lines = [f'sector = "{sector}"', 'original = "ru"', "", "[text]"]
+SOURCE_URL = "https://www.zakon.kz/ekonomika/magnum-belarus.html"
+
+
+def write_update_file(
+    path: Path, sector: str = SECTOR, texts: Mapping[str, str] = UPDATE_TEXTS, source: str = SOURCE_URL
+) -> Path:
+    lines = [f'sector = "{sector}"', 'original = "ru"', f'source = "{source}"', "", "[text]"]
     lines += [f'{locale} = """{body}"""' for locale, body in texts.items()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -63,10 +63,32 @@ def render_already_published() -> Rendered:
     return Rendered(_("Already published."))
 
 
+def render_ask_source() -> Rendered:
+    return Rendered(
+        _("🔗 Now send the link to the source of this update (an http or https address), or /cancel.")
+    )
+
+
+def render_bad_source(source: str | None) -> Rendered:
+    """``source`` None: there was no link at all."""
+    if source is None:
+        text = _(
+            "Every update needs its source: put the link at the end, e.g. "
+            "/publish food_retail New stores open in Astana https://example.kz/news/1"
+        )
+    else:
+        text = _(
+            "“{link}” is not a valid source link: it must be an http or https address with a host, "
+            "e.g. https://example.kz/news/1"
+        ).format(link=quote(source[:200]))
+    return Rendered(text)
+
+
 def render_publish_usage(sectors: tuple[Sector, ...]) -> Rendered:
     ids = ", ".join([s.id for s in sectors] + ["all"])
     text = _(
-        "Write /publish, a sector and the text, e.g. /publish food_retail New stores open in Astana; "
+        "Write /publish, a sector, the text and the source link, e.g. "
+        "/publish food_retail New stores open in Astana https://example.kz/news/1; "
         "or /publish alone for a guided flow. Sectors: {ids}."
     )
     return Rendered(text.format(ids=quote(ids)))
@@ -78,34 +100,6 @@ def render_text_too_long(length: int) -> Rendered:
             length=fmt.number(length), limit=fmt.number(FACT_TEXT_LIMIT)
         )
     )
-
-
-def render_progress(fact_id: int, counts: Mapping[DeliveryState, int]) -> str:
-    total = sum(counts.values())
-    pending = counts.get(DeliveryState.PENDING, 0)
-    head = (
-        ngettext(
-            "📣 Update #{id}: delivering to {total} chat…",
-            "📣 Update #{id}: delivering to {total} chats…",
-            total,
-        )
-        if pending
-        else ngettext(
-            "📣 Update #{id}: delivery finished ({total} chat).",
-            "📣 Update #{id}: delivery finished ({total} chats).",
-            total,
-        )
-    ).format(id=fact_id, total=fmt.number(total))
-    lines = [
-        bold(head),
-        _("✅ delivered: {n}").format(n=fmt.number(counts.get(DeliveryState.SENT, 0))),
-        _("⏳ pending: {n}").format(n=fmt.number(pending)),
-        _("🚫 blocked the bot: {n}").format(n=fmt.number(counts.get(DeliveryState.BLOCKED, 0))),
-        _("❌ failed: {n}").format(n=fmt.number(counts.get(DeliveryState.FAILED, 0))),
-    ]
-    if not total:
-        lines.append(italic(_("Nobody follows this sector yet.")))
-    return "\n".join(lines)
 
 
 def render_stats(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -10,7 +12,7 @@ from babel import Locale
 from bot.callbacks import ManageSubscriptionsCb, SectorCb
 from bot.domain.models import Sector
 from bot.views import format as fmt
-from bot.views.common import Rendered, bold, button, italic, quote
+from bot.views.common import Rendered, bold, button, italic, link, quote
 
 
 def language_name(locale: str, in_locale: str) -> str:
@@ -32,8 +34,10 @@ def render_fact(
     text: str,
     text_locale: str,
     reader_locale: str,
+    source_url: str | None = None,
 ) -> Rendered:
-    """``sector`` None means the fact concerns every sector."""
+    """``sector`` None means the fact concerns every sector. The source link, when the fact has
+    one (every fact an editor publishes does), is the last line."""
     heading = _("📰 Update: {sector}").format(sector=bold(sector_label(sector)))
     lines = [f"{heading} · {quote(fmt.date(created_at[:10], reader_locale))}", "", quote(text)]
     if text_locale != reader_locale:
@@ -43,6 +47,9 @@ def render_fact(
                 _("Original language: {language}").format(language=language_name(text_locale, reader_locale))
             ),
         ]
+    if source_url:
+        host = urlsplit(source_url).hostname or source_url
+        lines += ["", _("🔗 Source: {link}").format(link=link(host.removeprefix("www."), source_url))]
     builder = InlineKeyboardBuilder()
     builder.button(text=_("⚙️ My subscriptions"), callback_data=ManageSubscriptionsCb())
     return Rendered("\n".join(lines), builder.as_markup())

@@ -1,3 +1,0 @@
--- Reserved: 009 belongs to another helper's branch (issues 11, 12). This placeholder lets 011 apply
--- on the cards branch alone; delete it when merging that branch's 009_*.sql.
-SELECT 1;
