@@ -12,9 +12,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cachetools import LRUCache
+
+if TYPE_CHECKING:
+    from bot.store import Store
 
 T = TypeVar("T")
 
@@ -94,3 +97,9 @@ class DataVersion:
         """This process changed the data; ``value`` is the version it stored."""
         self._value = value
         self._checked_at = self._clock()
+
+
+async def cached(store: Store, key: tuple[Hashable, ...], render: Callable[[], Awaitable[T]]) -> T:
+    """``render()`` once per data version and ``key`` (which names the screen, its arguments and
+    the locale whenever the result has text in it); later calls are served from memory."""
+    return await store.screens.get((await store.version.current(), *key), render)

@@ -8,13 +8,13 @@ Knows nothing of aiogram's Dispatcher or of SQL; sending is bot/handlers/telegra
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable, Hashable, Sequence
-from typing import TypeVar
+from collections.abc import Sequence
 
 from bot.deeplinks import DeepLink, LinkKind
-from bot.domain.models import ALL_SECTORS, Flow, Period, Reporter, Sector, Topic
-from bot.domain.products import ChapterFocus, Direction, ProductsReport, chapter_focus, top_chapters
+from bot.domain.models import ALL_SECTORS, Flow, Period, Sector, Topic
 from bot.domain.trade import headline_period, nearest_periods, parse_period, resolve_period
+from bot.product_screens import has_products, products_screen
+from bot.screencache import cached
 from bot.search.model import Intent, Target, TargetKind
 from bot.store import Store
 from bot.views import format as fmt
@@ -23,21 +23,12 @@ from bot.views.common import Rendered
 from bot.views.compare import render_compare
 from bot.views.facts import render_fact_in_full
 from bot.views.items import MAX_ITEMS, render_latest, render_place
-from bot.views.products import render_no_products, render_products, render_unknown_products_period
 from bot.views.search import focus_flows, target_label
 from bot.views.sectors import PAGE_SIZE as SECTOR_PAGE
 from bot.views.sectors import render_sector_card, render_sector_list, render_unknown_sector
 from bot.views.sources import PAGE_SIZE, page_count, render_sources
 from bot.views.topic import render_topic_card
 from bot.views.turnover import render_no_data, render_turnover, render_unknown_period
-
-T = TypeVar("T")
-
-
-async def cached(store: Store, key: tuple[Hashable, ...], render: Callable[[], Awaitable[T]]) -> T:
-    """``render()`` once per data version and ``key`` (which names the screen, its arguments and
-    the locale whenever the result has text in it); later calls are served from memory."""
-    return await store.screens.get((await store.version.current(), *key), render)
 
 
 async def turnover_screen(
@@ -298,66 +289,6 @@ async def chart_screen(store: Store, locale: str) -> TurnoverChart | None:
     return await cached(store, ("chart", locale), model)
 
 
-async def has_products(store: Store) -> bool:
-    return bool(await cached(store, ("products-periods",), store.official.chapter_periods))
-
-
-async def products_screen(
-    store: Store, locale: str, query: str | None = None, reporter: str | None = None, focus: str | None = None
-) -> Rendered:
-    """The top HS chapters of a year (``query``; the latest with chapter data by default), in
-    ``reporter``'s statistics (the first with data that year by default); ``focus``: an HS
-    chapter the card points out ("31"), or the direction shown first ("kz_to_by")."""
-    if focus is not None and not (len(focus) == 2 and focus.isdigit()) and focus != "kz_to_by":
-        focus = None  # "all", "by_to_kz" (the card's own order), or a forged button
-    available = tuple(await cached(store, ("products-periods",), store.official.chapter_periods))
-    if not available:
-        return render_no_products()
-    years = tuple(dict.fromkeys(period for period, _r in available))
-    period = years[0]
-    if query:
-        try:
-            requested = parse_period(query)
-        except ValueError:
-            requested = None
-        if requested is None or requested not in years:
-            return render_unknown_products_period(query, years)
-        period = requested
-    reporters = sorted((r for p, r in available if p == period), key=lambda r: r is not Reporter.BELARUS)
-    shown = next((r for r in reporters if r.value == reporter), reporters[0])
-
-    async def render() -> Rendered:
-        chapters = await store.official.stored_chapters(period, shown)
-        directions = []
-        flows = [Flow.EXPORT_BY_TO_KZ, Flow.EXPORT_KZ_TO_BY]
-        if focus == "kz_to_by":
-            flows.reverse()
-        values: dict[Flow, dict[str, float]] = {}
-        for flow in flows:
-            of_flow = [c for c in chapters if c.flow is flow]
-            if not of_flow:
-                continue
-            values[flow] = {c.chapter: c.value_usd for c in of_flow}
-            total, top = top_chapters(values[flow])
-            directions.append(Direction(flow, of_flow[0].mirror, total, top, len(of_flow)))
-        pointed: ChapterFocus | None = None
-        if focus and focus.isdigit():
-            pointed = chapter_focus(focus, values)
-        source_ids = tuple(dict.fromkeys(c.source_id for c in chapters))
-        report = ProductsReport(
-            period=period,
-            reporter=shown,
-            directions=tuple(directions),
-            names=await store.official.chapter_names(locale),
-            sources=await store.sources.by_ids(source_ids, locale),
-            available=available,
-            focus=pointed,
-        )
-        return render_products(report, locale)
-
-    return await cached(store, ("products", period, shown, focus, locale), render)
-
-
 async def deep_link_screen(link: DeepLink, store: Store, locale: str, chat_id: int) -> Rendered:
     """The screen a /start deep link opens."""
     if link.kind is LinkKind.SECTOR:
@@ -367,3 +298,6 @@ async def deep_link_screen(link: DeepLink, store: Store, locale: str, chat_id: i
     if link.kind is LinkKind.SECTORS:
         return await sectors_screen(store, locale)
     return await sources_screen(store, locale)
+
+
+__all__ = ["cached", "has_products", "products_screen"]  # for the handlers: one module of screens
