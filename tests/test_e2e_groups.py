@@ -32,6 +32,9 @@ EDITOR, ADMIN, MEMBER = 3100, 3101, 3102  # EDITOR is in ADMIN_IDS; ADMIN admini
 STEP = 10.0
 
 
+SOURCE_URL = "https://example.org/it-news"
+
+
 class Scene:
     def __init__(self, api: BotApiStandin, bot: BotProcess) -> None:
         self.api, self.bot = api, bot
@@ -82,12 +85,18 @@ class Scene:
 
     async def publish(self, text: str) -> None:
         """The editor publishes ``text`` to IT (confirming a preview, if the bot shows one)."""
-        self.api.push_message(f"/publish it {text}", user_id=EDITOR, language_code="en")
-        reply = await self.expect("sendMessage", EDITOR, f"the reply to /publish {text!r}")
+        self.api.push_message(f"/publish it {text} {SOURCE_URL}", user_id=EDITOR, language_code="en")
         confirm = PublishCb(action=PublishAction.CONFIRM).pack()
-        markup = reply.params.get("reply_markup") or {}
-        if any(b.get("callback_data") == confirm for row in markup.get("inline_keyboard", []) for b in row):
-            self.api.push_callback(reply.result, confirm, user_id=EDITOR)
+        preview = await self.expect("sendMessage", EDITOR, f"the preview of {text!r}", contains=text)
+        assert SOURCE_URL in str(preview.params["text"])
+        question = await self.expect(
+            "sendMessage", EDITOR, f"the question under the preview of {text!r}", contains="exactly as"
+        )
+        markup = question.params.get("reply_markup") or {}
+        assert any(
+            b.get("callback_data") == confirm for row in markup.get("inline_keyboard", []) for b in row
+        )
+        self.api.push_callback(question.result, confirm, user_id=EDITOR)
 
 
 def group_active(database: Path) -> int | None:
