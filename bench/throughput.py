@@ -159,8 +159,8 @@ def _callback_message(api: BotApiStandin, user_id: int) -> dict[str, object]:
         "from": {
             "id": BOT_ID,
             "is_bot": True,
-            "first_name": api.bot_first_name,
-            "username": api.bot_username,
+            "first_name": api.chats.bot_first_name,
+            "username": api.chats.bot_username,
         },
         "text": OLD_SCREEN,
         "reply_markup": {

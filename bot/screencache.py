@@ -85,13 +85,23 @@ class DataVersion:
         self._clock = clock
         self._value: str | None = None
         self._checked_at = float("-inf")
+        self._reading: asyncio.Future[str] | None = None
 
     async def current(self) -> str:
         now = self._clock()
-        if self._value is None or now - self._checked_at >= self.interval:
-            self._value = await self._read()
-            self._checked_at = now
-        return self._value
+        if self._value is not None and now - self._checked_at < self.interval:
+            return self._value
+        if self._reading is None:  # one read for every update that arrives meanwhile
+            self._reading = asyncio.ensure_future(self._read())
+        reading = self._reading
+        try:
+            value = await asyncio.shield(reading)
+        finally:
+            if self._reading is reading and reading.done():
+                self._reading = None
+        if reading.done() and self._checked_at < now:
+            self._value, self._checked_at = value, now
+        return value
 
     def bump(self, value: str) -> None:
         """This process changed the data; ``value`` is the version it stored."""

@@ -7,6 +7,7 @@ from aiogram.enums import ChatType
 from aiogram.types import Chat, User
 
 from bot.domain.models import ALL_SECTORS, FIGURES
+from bot.screencache import cached
 from bot.search.model import Decision, TargetKind
 from bot.store import Store
 from bot.views.common import Rendered
@@ -26,7 +27,19 @@ async def with_offer(
         return screen  # no such sector: the screen is the list of sectors
     if not await store.offers.claim(user.id, item):
         return screen
-    return with_follow_offer(screen, item)
+    return await _offered(store, screen, item, locale)
+
+
+async def _offered(store: Store, screen: Rendered, item: str, locale: str) -> Rendered:
+    """``screen`` with the offer, built once per screen (a burst of new readers shares it): the
+    screens are cached objects, so their identity names them; the entry keeps the screen alive,
+    and the identity is checked, so a reused id never serves another screen's keyboard."""
+
+    async def render() -> tuple[Rendered, Rendered]:
+        return screen, with_follow_offer(screen, item)
+
+    shown, offered = await cached(store, ("offer", item, id(screen), locale), render)
+    return offered if shown is screen else with_follow_offer(screen, item)
 
 
 def offered_item(decision: Decision) -> str | None:
