@@ -22,17 +22,16 @@ from dataclasses import dataclass, field
 
 from aiogram import Bot
 from aiogram.exceptions import AiogramError, TelegramMigrateToChat, TelegramRetryAfter
-from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiolimiter import AsyncLimiter
 from cachetools import LRUCache
 
 from bot.delivery.policy import Outcome, RetryPolicy, classify, describe
-from bot.domain.models import ALL_SECTORS, Delivery, DeliveryState
+from bot.delivery.render import Message, Renderer
+from bot.domain.models import Delivery, DeliveryState
+from bot.domain.schedule import quiet_until
 from bot.store import Store
 from bot.views.admin import render_progress
-from bot.views.alerts import alert_markup
-from bot.views.facts import render_fact
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +93,7 @@ class DeliveryWorker:
         self._progress_shown: dict[int, tuple[float, str]] = {}
         # Facts with no progress message (published from the CLI): bounded, as facts accumulate.
         self._no_progress_until: LRUCache[int, float] = LRUCache(maxsize=1024)
-        self._rendered: dict[tuple[int, str], tuple[str, InlineKeyboardMarkup | None] | None] = {}
+        self.renderer = Renderer(store, i18n)
         self._wakeup = asyncio.Event()
         self._stopping = False
         self._stop_requested = asyncio.Event()
@@ -187,23 +186,32 @@ class DeliveryWorker:
         next pass records it before it sends anything."""
         await self._record_sent()
         rows = await self.store.outbox.due(self.batch_size, now=self.clock())
+        quiet = await self.store.chat_settings.quiet_hours(row.chat_id for row in rows)
         touched: set[int] = set()
         changed_chats: set[int] = set()  # blocked or moved in this batch: their other rows changed too
+        done: set[int] = set()  # rows sent in a digest with an earlier one
         for row in rows:
             if self._stopping:
                 break
-            if row.chat_id in changed_chats:
+            if row.chat_id in changed_chats or row.id in done:
                 continue
-            outcome = await self._deliver(row)
+            schedule = quiet.get(row.chat_id)
+            until = quiet_until(schedule, self.clock()) if schedule else None
+            if until is not None:  # came due inside the reader's quiet hours (a retry, a late start)
+                await self.store.outbox.retry_later(row.id, until, "quiet hours", count_attempt=False)
+                continue
+            outcome, group = await self._deliver(row)
             if outcome in (Outcome.GONE, Outcome.MOVE):
                 changed_chats.add(row.chat_id)
-            touched.add(row.fact_id)
+            done.update(member.id for member in group)
+            touched.update(member.fact_id for member in group)
             await self._report_progress(touched, final_check=False)
         await self._report_progress(touched | set(self._progress_shown), final_check=True)
         return bool(rows)
 
-    async def _deliver(self, row: Delivery) -> Outcome | None:
-        """Send one row; returns what went wrong, or None when it was sent or deferred."""
+    async def _deliver(self, row: Delivery) -> tuple[Outcome | None, list[Delivery]]:
+        """Send one row, or the chat's digest rows due with it, as one message; returns what
+        went wrong (None when it was sent or deferred) and the rows it concerned."""
         last = self._last_to_chat.get(row.chat_id)
         now = self.clock()
         if last is not None and now - last < self.per_chat_interval:
@@ -211,13 +219,12 @@ class DeliveryWorker:
             await self.store.outbox.retry_later(
                 row.id, last + self.per_chat_interval, "per-chat spacing", count_attempt=False
             )
-            return None
-        rendered = await self._render(row)
+            return None, [row]
+        group, rendered = await self._render(row, now)
         if rendered is None:
-            await self.store.outbox.mark_failed(row.id, "fact not found")
-            self.stats.failed += 1
-            return Outcome.FAIL
+            return Outcome.FAIL, group
         text, markup = rendered
+        ids = [member.id for member in group]
         await self._respect_pause()
         async with self.limiter:
             try:
@@ -227,57 +234,39 @@ class DeliveryWorker:
             except (AiogramError, TimeoutError, OSError) as error:
                 # AiogramError covers Telegram's answers and the ones that are not Telegram's
                 # (an HTML 502 page from a proxy fails to decode): classify() sorts them out.
-                return await self._handle_failure(row, error)
+                return await self._handle_failure(row, ids, error), group
         self._last_to_chat[row.chat_id] = self.clock()
         self.stats.sent += 1
         try:
-            await self.store.outbox.mark_sent(row.id, message.message_id)
+            await self.store.outbox.mark_sent(ids, message.message_id)
         except Exception:
-            self._unrecorded[row.id] = message.message_id  # sent: never again, whatever the store says
+            for delivery_id in ids:  # sent: never again, whatever the store says
+                self._unrecorded[delivery_id] = message.message_id
             raise
         if len(self._last_to_chat) > 10_000:
             horizon = self.clock() - self.per_chat_interval
             self._last_to_chat = {k: v for k, v in self._last_to_chat.items() if v > horizon}
-        return None
+        return None, group
 
-    async def _render(self, row: Delivery) -> tuple[str, InlineKeyboardMarkup | None] | None:
-        """The message for ``row``: the same for every reader of one fact in one language,
-        so it is rendered once per (fact, locale)."""
-        key = (row.fact_id, row.locale)
-        if key not in self._rendered:
-            if len(self._rendered) >= 64:
-                self._rendered.pop(next(iter(self._rendered)))
-            self._rendered[key] = await self._render_anew(row)
-        return self._rendered[key]
-
-    async def _render_anew(self, row: Delivery) -> tuple[str, InlineKeyboardMarkup | None] | None:
-        content = await self.store.facts.content(row.fact_id, row.locale)
-        if content is None:
-            return None
-        if content.kind == "alert":  # generated from new data: sent as rendered when queued
-            return content.text, alert_markup(
-                await self.store.alerts.buttons(row.fact_id, content.text_locale)
-            )
-        sector = (
-            None
-            if content.sector_id == ALL_SECTORS
-            else await self.store.sectors.get(content.sector_id, row.locale)
-        )
-        with self.i18n.context(), self.i18n.use_locale(row.locale):
-            rendered = render_fact(
-                sector=sector,
-                created_at=content.created_at,
-                text=content.text,
-                text_locale=content.text_locale,
-                reader_locale=row.locale,
-            )
-        return rendered.text, rendered.markup
+    async def _render(self, row: Delivery, now: float) -> tuple[list[Delivery], Message | None]:
+        """The rows one message carries and the message; rows whose fact is gone are marked
+        failed (None when nothing is left to send)."""
+        if not row.digest:
+            message = await self.renderer.single(row)
+            missing, group = ([row], [row]) if message is None else ([], [row])
+        else:
+            due = await self.store.outbox.digest_rows(row.chat_id, now) or [row]
+            message, group, missing = await self.renderer.digest(due)
+        if missing:
+            await self.store.outbox.mark_failed([m.id for m in missing], "fact not found")
+            self.stats.failed += len(missing)
+        return (group or missing), message
 
     async def _respect_pause(self) -> None:
         while (wait := self._paused_until - self.clock()) > 0:  # noqa: ASYNC110 (the pause may grow)
             await asyncio.sleep(wait)
 
-    async def _handle_failure(self, row: Delivery, error: BaseException) -> Outcome:
+    async def _handle_failure(self, row: Delivery, ids: list[int], error: BaseException) -> Outcome:
         outcome = classify(error)
         self.stats.by_outcome[outcome] = self.stats.by_outcome.get(outcome, 0) + 1
         reason = describe(error)
@@ -287,7 +276,7 @@ class DeliveryWorker:
             self.stats.paused_seconds += error.retry_after
             self._paused_until = max(self._paused_until, self.clock() + error.retry_after)
             log.warning("Telegram asked to slow down: pausing deliveries for %s s", error.retry_after)
-            await self.store.outbox.retry_later(row.id, self._paused_until, reason, count_attempt=False)
+            await self.store.outbox.retry_later(ids, self._paused_until, reason, count_attempt=False)
         elif outcome is Outcome.MOVE and isinstance(error, TelegramMigrateToChat):
             self.stats.moved += 1
             log.info("chat %s became %s; following it", row.chat_id, error.migrate_to_chat_id)
@@ -298,11 +287,11 @@ class DeliveryWorker:
         elif outcome is Outcome.RETRY and not self.policy.gives_up(row.attempts + 1):
             self.stats.retried += 1
             delay = self.policy.delay(row.attempts + 1)
-            await self.store.outbox.retry_later(row.id, self.clock() + delay, reason)
+            await self.store.outbox.retry_later(ids, self.clock() + delay, reason)
         else:
             self.stats.failed += 1
             log.warning("delivery %s to chat %s failed for good: %s", row.id, row.chat_id, reason)
-            await self.store.outbox.mark_failed(row.id, reason)
+            await self.store.outbox.mark_failed(ids, reason)
         return outcome
 
     # -- the admin's progress message --------------------------------------------------------

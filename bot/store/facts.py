@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from bot.domain.models import ALL_SECTORS, FIGURES, LOCALES, Fact
 from bot.screencache import DataVersion
 from bot.search.protocol import FactTexts, Indexer
+from bot.store.chat_settings import ChatSettingsRepo
 from bot.store.db import Database, bump_data_version
 from bot.store.search import concept_rows, replace_item
 
@@ -33,8 +34,11 @@ class FactContent:
 
 
 class FactRepo:
-    def __init__(self, db: Database, indexer: Indexer | None, version: DataVersion) -> None:
+    def __init__(
+        self, db: Database, indexer: Indexer | None, version: DataVersion, chat_settings: ChatSettingsRepo
+    ) -> None:
         self._db = db
+        self._chat_settings = chat_settings  # digests and quiet hours: when each row may go
         self._indexer = indexer  # a published fact is searchable at once
         self._version = version  # and shows on its sector's card at once
 
@@ -62,7 +66,8 @@ class FactRepo:
         """Store the fact and one outbox row per active recipient, in one transaction.
 
         Recipients: chats following ``sector_id`` or all sectors; for a fact to all
-        sectors, every chat following anything. Each row carries the recipient's locale.
+        sectors, every chat following anything. Each row carries the recipient's locale, and
+        waits for the recipient's digest or the end of their quiet hours.
         """
         if original_locale not in texts:
             raise ValueError("the original text is missing")
@@ -97,6 +102,7 @@ class FactRepo:
                 (fact_id, *params),
             )
             recipients = cursor.rowcount
+            await self._chat_settings.schedule_queued(conn, int(fact_id or 0))
             version = await bump_data_version(conn)
         self._version.bump(version)
         return Published(fact_id=int(fact_id or 0), recipients=recipients)
