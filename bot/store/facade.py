@@ -14,8 +14,8 @@ from bot.dataset import fingerprint, load_dataset
 from bot.screencache import DataVersion, ScreenCache
 from bot.search.protocol import Indexer
 from bot.store.alerts import AlertRepo
-from bot.store.chat_settings import ChatSettingsRepo
 from bot.store.charts import ChartRepo
+from bot.store.chat_settings import ChatSettingsRepo
 from bot.store.db import Database, bump_data_version
 from bot.store.facts import FactRepo
 from bot.store.outbox import OutboxRepo
