@@ -19,6 +19,7 @@ from bot.handlers import (
     products,
     search,
     sectors,
+    settings,
     sources,
     start,
     subscriptions,
@@ -37,6 +38,7 @@ def routers() -> list[Router]:
         sources.create_router(),
         language.create_router(),
         subscriptions.create_router(),
+        settings.create_router(),
         inline.create_router(),
         products.create_router(),
         search.create_router(),  # free text: after every command

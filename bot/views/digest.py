@@ -23,7 +23,7 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def _buttons(items: Sequence[Rendered]) -> InlineKeyboardMarkup | None:
+def merged_keyboard(items: Sequence[Rendered], limit: int = MAX_BUTTONS) -> InlineKeyboardMarkup | None:
     """Every item's buttons once (same callback, same button), the "My subscriptions" one last."""
     manage = ManageSubscriptionsCb().pack()
     seen: set[str] = set()
@@ -37,7 +37,7 @@ def _buttons(items: Sequence[Rendered]) -> InlineKeyboardMarkup | None:
                     continue
                 seen.add(key)
                 (tail if button.callback_data == manage else found).append(button)
-    chosen = found[: MAX_BUTTONS - len(tail)] + tail
+    chosen = found[: limit - len(tail)] + tail
     return InlineKeyboardMarkup(inline_keyboard=[[b] for b in chosen]) if chosen else None
 
 
@@ -60,4 +60,4 @@ def render_digest(items: Sequence[Rendered]) -> tuple[Rendered, int]:
     if taken == 0:  # one item too long for a heading beside it: as it would come alone
         return items[0], 1
     text = SEPARATOR.join([_heading(taken), *(item.text for item in items[:taken])])
-    return Rendered(text, _buttons(items[:taken])), taken
+    return Rendered(text, merged_keyboard(items[:taken])), taken

@@ -29,6 +29,7 @@ def command_descriptions() -> list[tuple[str, str]]:
         ("subscribe", _("Get new facts on the sectors you follow")),
         ("subscriptions", _("What you follow")),
         ("unsubscribe", _("Stop updates")),
+        ("settings", _("Digests, quiet hours, time zone")),
         ("language", _("Change the language")),
         ("help", _("What the bot can do")),
         ("start", _("Main menu")),
