@@ -2,7 +2,9 @@
 
 One message is in flight at a time, and a row becomes 'sent' only after Telegram confirmed
 it, so a crash can repeat at most that one message; every other row is either confirmed or
-still pending, and the next start resumes the pending ones.
+still pending, and the next start resumes the pending ones. A digest is one message too: a
+chat's digest rows due together are sent as one and marked sent in one statement. A row due
+inside its reader's quiet hours is held back until they end (bot/domain/schedule.py).
 
 When the store can't write (a full disk, a read-only or locked file), a message Telegram has
 taken is remembered as sent here, and nothing more is sent until the store has written it

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.domain.models import Locale
 
@@ -41,17 +41,20 @@ def default_time_zone(locale: str) -> str:
 def zone(name: str) -> ZoneInfo:
     """The zone called ``name``; UTC when the tz database does not know it."""
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(name) if is_time_zone(name) else ZoneInfo("UTC")
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return ZoneInfo("UTC")
 
 
+@lru_cache(maxsize=1)
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
 def is_time_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+    """Whether the tz database has a zone called ``name`` (only its names: a typed "Europe"
+    or a path is not one)."""
+    return len(name) <= 64 and name in _known_zones()
 
 
 @dataclass(frozen=True)

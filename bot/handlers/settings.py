@@ -37,13 +37,18 @@ async def show(message: Message, command: CommandObject, store: Store, locale: s
     chat_id = message.chat.id
     if command.args:  # /settings Asia/Tokyo: a time zone the buttons don't offer
         name = command.args.strip()
-        if not is_time_zone(name) or ("/" not in name and name != "UTC"):
+        if not is_time_zone(name):
             await telegram.answer(message, render_unknown_zone(name))
             return
-        # TODO(admins): in groups only admins may change settings; wire bot/handlers/admins.py's
-        # check here and in change() below at merge.
-        await store.chat_settings.update(chat_id, locale, time_zone=name)
+        await _save(store, chat_id, locale, {"time_zone": name})
     await telegram.answer(message, _screen(await store.chat_settings.get(chat_id), locale))
+
+
+async def _save(store: Store, chat_id: int, locale: str, changes: dict[str, object]) -> ChatSettings:
+    """Every change of the settings goes through here."""
+    # TODO(admins): in groups and channels only admins may change the settings: wire the check
+    # of bot/handlers/admins.py here at merge (the settings are the chat's, shared by its members).
+    return await store.chat_settings.update(chat_id, locale, **changes)
 
 
 def _hours(value: str) -> tuple[int, int] | None:
@@ -96,8 +101,7 @@ async def change(
     else:
         changes = _change(action, value)
         if changes is not None:
-            # TODO(admins): the admin check of bot/handlers/admins.py goes here (groups, channels).
-            settings = await store.chat_settings.update(chat_id, locale, **changes)
+            settings = await _save(store, chat_id, locale, changes)
         screen = _screen(settings, locale)
     await telegram.edit(callback, screen)
 
