@@ -24,6 +24,7 @@ class Renderer:
         self.store, self.i18n = store, i18n
         self._cache_size = cache_size
         self._rendered: dict[tuple[int, str], Message | None] = {}
+        self._digests: dict[tuple[tuple[int, ...], str], tuple[Message | None, int, frozenset[int]]] = {}
 
     async def single(self, row: Delivery) -> Message | None:
         key = (row.fact_id, row.locale)
@@ -35,20 +36,34 @@ class Renderer:
 
     async def digest(self, rows: Sequence[Delivery]) -> tuple[Message | None, list[Delivery], list[Delivery]]:
         """One message for a chat's digest rows (oldest first): (the message, the rows it
-        holds, the rows whose fact is gone). Rows that do not fit stay for the next one."""
-        items: list[tuple[Delivery, Rendered]] = []
-        missing: list[Delivery] = []
-        for row in rows:
+        holds, the rows whose fact is gone). Rows that do not fit stay for the next one.
+
+        Readers of one language who were sent the same facts get the same digest: it is
+        rendered once (a broadcast's digests are thousands of the same message)."""
+        key = (tuple(row.fact_id for row in rows), rows[0].locale)
+        if key not in self._digests:
+            if len(self._digests) >= self._cache_size:
+                self._digests.pop(next(iter(self._digests)))
+            self._digests[key] = await self._digest_anew(rows)
+        message, taken, missing = self._digests[key]
+        present = [row for index, row in enumerate(rows) if index not in missing]
+        return message, present[:taken], [rows[index] for index in missing]
+
+    async def _digest_anew(self, rows: Sequence[Delivery]) -> tuple[Message | None, int, frozenset[int]]:
+        """(the message, how many of the rows with a fact it holds, the positions of the others)."""
+        items: list[Rendered] = []
+        missing: set[int] = set()
+        for index, row in enumerate(rows):
             message = await self.single(row)
             if message is None:
-                missing.append(row)
+                missing.add(index)
             else:
-                items.append((row, Rendered(*message)))
+                items.append(Rendered(*message))
         if not items:
-            return None, [], missing
-        with self.i18n.context(), self.i18n.use_locale(items[0][0].locale):
-            rendered, taken = render_digest([item for _row, item in items])
-        return (rendered.text, rendered.markup), [row for row, _item in items[:taken]], missing
+            return None, 0, frozenset(missing)
+        with self.i18n.context(), self.i18n.use_locale(rows[0].locale):
+            rendered, taken = render_digest(items)
+        return (rendered.text, rendered.markup), taken, frozenset(missing)
 
     async def _render_anew(self, row: Delivery) -> Message | None:
         content = await self.store.facts.content(row.fact_id, row.locale)
