@@ -189,6 +189,8 @@ class DeliveryWorker:
         await self._record_sent()
         rows = await self.store.outbox.due(self.batch_size, now=self.clock())
         quiet = await self.store.chat_settings.quiet_hours(row.chat_id for row in rows)
+        # Every digest row due of the chats with one in this batch, in one query.
+        digests = await self.store.outbox.digest_rows((r.chat_id for r in rows if r.digest), self.clock())
         touched: set[int] = set()
         changed_chats: set[int] = set()  # blocked or moved in this batch: their other rows changed too
         done: set[int] = set()  # rows sent in a digest with an earlier one
@@ -202,7 +204,7 @@ class DeliveryWorker:
             if until is not None:  # came due inside the reader's quiet hours (a retry, a late start)
                 await self.store.outbox.retry_later(row.id, until, "quiet hours", count_attempt=False)
                 continue
-            outcome, group = await self._deliver(row)
+            outcome, group = await self._deliver(row, digests.get(row.chat_id))
             if outcome in (Outcome.GONE, Outcome.MOVE):
                 changed_chats.add(row.chat_id)
             done.update(member.id for member in group)
@@ -211,9 +213,11 @@ class DeliveryWorker:
         await self._report_progress(touched | set(self._progress_shown), final_check=True)
         return bool(rows)
 
-    async def _deliver(self, row: Delivery) -> tuple[Outcome | None, list[Delivery]]:
-        """Send one row, or the chat's digest rows due with it, as one message; returns what
-        went wrong (None when it was sent or deferred) and the rows it concerned."""
+    async def _deliver(
+        self, row: Delivery, digest: list[Delivery] | None = None
+    ) -> tuple[Outcome | None, list[Delivery]]:
+        """Send one row, or the chat's ``digest`` rows due with it, as one message; returns
+        what went wrong (None when it was sent or deferred) and the rows it concerned."""
         last = self._last_to_chat.get(row.chat_id)
         now = self.clock()
         if last is not None and now - last < self.per_chat_interval:
@@ -222,7 +226,7 @@ class DeliveryWorker:
                 row.id, last + self.per_chat_interval, "per-chat spacing", count_attempt=False
             )
             return None, [row]
-        group, rendered = await self._render(row, now)
+        group, rendered = await self._render(row, digest)
         if rendered is None:
             return Outcome.FAIL, group
         text, markup = rendered
@@ -250,15 +254,16 @@ class DeliveryWorker:
             self._last_to_chat = {k: v for k, v in self._last_to_chat.items() if v > horizon}
         return None, group
 
-    async def _render(self, row: Delivery, now: float) -> tuple[list[Delivery], Message | None]:
+    async def _render(
+        self, row: Delivery, digest: list[Delivery] | None
+    ) -> tuple[list[Delivery], Message | None]:
         """The rows one message carries and the message; rows whose fact is gone are marked
         failed (None when nothing is left to send)."""
         if not row.digest:
             message = await self.renderer.single(row)
             missing, group = ([row], [row]) if message is None else ([], [row])
         else:
-            due = await self.store.outbox.digest_rows(row.chat_id, now) or [row]
-            message, group, missing = await self.renderer.digest(due)
+            message, group, missing = await self.renderer.digest(digest or [row])
         if missing:
             await self.store.outbox.mark_failed([m.id for m in missing], "fact not found")
             self.stats.failed += len(missing)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from bot.domain.models import Delivery, DeliveryState
 from bot.store.db import NOW, Database, placeholders
@@ -23,15 +23,25 @@ class OutboxRepo:
         rows = await self._db.read_committed(sql, (time.time() if now is None else now, limit))
         return [Delivery(row[0], row[1], row[2], row[3], row[4], bool(row[5])) for row in rows]
 
-    async def digest_rows(self, chat_id: int, now: float, limit: int = 100) -> list[Delivery]:
-        """The chat's digest rows due at ``now``: what arrived since its last digest."""
-        sql = """
+    async def digest_rows(
+        self, chat_ids: Iterable[int], now: float, limit: int = 100
+    ) -> dict[int, list[Delivery]]:
+        """The digest rows due at ``now`` of each of ``chat_ids`` (at most ``limit`` each,
+        oldest first): what arrived for the chat since its last digest."""
+        ids = tuple(set(chat_ids))
+        if not ids:
+            return {}
+        sql = f"""
             SELECT id, fact_id, chat_id, locale, attempts FROM deliveries
-            WHERE chat_id = ? AND state = 'pending' AND digest = 1 AND next_attempt_at <= ?
-            ORDER BY id LIMIT ?
-        """
-        rows = await self._db.read_committed(sql, (chat_id, now, limit))
-        return [Delivery(row[0], row[1], row[2], row[3], row[4], True) for row in rows]
+            WHERE chat_id IN ({placeholders(len(ids))}) AND state = 'pending' AND digest = 1
+              AND next_attempt_at <= ? ORDER BY chat_id, id
+        """  # noqa: S608 (placeholders)
+        found: dict[int, list[Delivery]] = {}
+        for row in await self._db.read_committed(sql, (*ids, now)):
+            rows = found.setdefault(row[2], [])
+            if len(rows) < limit:
+                rows.append(Delivery(row[0], row[1], row[2], row[3], row[4], True))
+        return found
 
     async def next_attempt_at(self) -> float | None:
         sql = "SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending'"
