@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from aiogram import Bot
+from aiogram.exceptions import TelegramForbiddenError, TelegramMigrateToChat, TelegramServerError
 from aiogram.methods import SendMessage
 from aiogram.utils.i18n import I18n
 
@@ -59,8 +60,8 @@ async def run(worker: DeliveryWorker, session: RecordingSession) -> dict[int, li
     while await worker.drain_once():
         pass
     got: dict[int, list[str]] = {}
-    for method in session.requests[before:]:
-        if isinstance(method, SendMessage):
+    for method, result in zip(session.requests[before:], session.results[before:], strict=True):
+        if isinstance(method, SendMessage) and result is not None:  # taken by Telegram
             got.setdefault(int(method.chat_id), []).append(method.text)
     return got
 
@@ -73,6 +74,10 @@ async def rows_of(store: Store, chat_id: int) -> list[tuple[str, float, int, int
     sql = "SELECT state, next_attempt_at, digest, message_id FROM deliveries WHERE chat_id = ? ORDER BY id"
     async with store.db.conn.execute(sql, (chat_id,)) as cursor:
         return [tuple(row) for row in await cursor.fetchall()]  # type: ignore[misc]
+
+
+async def rows_text(session: RecordingSession, chat_id: int) -> list[str]:
+    return [m.text for m in session.requests if isinstance(m, SendMessage) and int(m.chat_id) == chat_id]
 
 
 async def settings_row(store: Store, chat_id: int) -> tuple[object, ...]:
@@ -354,3 +359,51 @@ def test_schedule_across_midnight_and_weeks() -> None:
     monday_nine = dt.datetime(2026, 11, 30, 9, 0, tzinfo=MINSK).timestamp()
     assert next_digest(weekly, monday_nine - 1) == monday_nine
     assert next_digest(weekly, monday_nine) == monday_nine + 7 * 86400
+
+
+async def test_a_digest_is_retried_blocked_and_moved_as_one_message(
+    make_client: Callable[..., BotClient],
+    store: Store,
+    worker: DeliveryWorker,
+    session: RecordingSession,
+    clock: FakeClock,
+) -> None:
+    method = SendMessage(chat_id=1, text="x")
+    await make_client("en", user_id=7601).send("/subscribe food_retail")
+    await make_client("en", user_id=7602).send("/subscribe food_retail")
+    await store.subscriptions.subscribe(-7603, None, "en", ["food_retail"])  # a group
+    for chat_id in (7601, 7602, -7603):
+        await store.chat_settings.update(chat_id, "en", mode=DeliveryMode.DAILY, hour=9, time_zone="UTC")
+    clock.set(dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC))
+    for word in ("butter", "cheese", "kefir"):
+        await publish(store, f"Belarusian {word}.")
+    clock.set(dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC))
+
+    # The group became a supergroup: its rows follow it and go as one digest; a 5xx on the
+    # next: its three rows wait out the back-off together; 403 on the third: all three blocked.
+    session.fail_next(
+        TelegramMigrateToChat(method=method, message="migrated", migrate_to_chat_id=-1007603),
+        api_method="sendMessage",
+    )
+    session.fail_next(TelegramServerError(method=method, message="Bad Gateway"), api_method="sendMessage")
+    session.fail_next(
+        TelegramForbiddenError(method=method, message="bot was blocked by the user"), api_method="sendMessage"
+    )
+    got = await run(worker, session)
+    assert list(got) == [-1007603]
+    assert await rows_of(store, -7603) == []
+    first = await rows_of(store, 7601)
+    assert {row[0] for row in first} == {"pending"} and len({row[1] for row in first}) == 1
+    assert [row[0] for row in await rows_of(store, 7602)] == ["blocked"] * 3
+
+    clock.now = first[0][1]
+    got = await run(worker, session)
+    assert list(got) == [7601]
+    for digest in (*got[7601], *(await rows_text(session, -1007603))):
+        assert "🗞 Your digest: 3 updates" in digest and "butter" in digest and "kefir" in digest
+    assert {row[3] for row in await rows_of(store, 7601)} == {
+        first[0][3] or (await rows_of(store, 7601))[0][3]
+    }
+    assert await store.chat_settings.get(-1007603) == await store.chat_settings.get(
+        7601
+    )  # settings moved too
