@@ -50,6 +50,7 @@ def render_toggles(sectors: tuple[Sector, ...], followed: frozenset[str]) -> Ren
             _(
                 "Tap a sector to follow it or to stop. New facts come to this chat as soon as they are published."
             ),
+            _("Or have them gathered into a daily or weekly digest, with quiet hours: ⚙️ below."),
         ]
     )
     return Rendered(text, toggle_keyboard(sectors, followed))
