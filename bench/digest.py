@@ -2,8 +2,8 @@
 same subscribers having chosen a daily digest, the digest of three facts to each of them, in
 one run, through the local Bot API stand-in (rate limit and faults as in bench/delivery.py).
 
-    .venv/bin/python -m bench.digest                        # 20,000 subscribers at 1,000/s
-    .venv/bin/python -m bench.digest --rate 25 --subscribers 1500
+    .venv/bin/python -m bench.digest                        # 20,000 subscribers at 25/s (~30 min)
+    .venv/bin/python -m bench.digest --rate 100 --subscribers 1500
     .venv/bin/python -m bench.digest --no-faults
 
 The path is the production one: ``python -m bot publish FILE`` queues each fact, and
@@ -70,7 +70,7 @@ class Phase:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.digest", description=__doc__.split("\n\n")[0])
     parser.add_argument("--subscribers", type=int, default=20_000, help="recipients (20000)")
-    parser.add_argument("--rate", type=float, default=1000.0, help="DELIVERY_RATE_LIMIT, messages/s (1000)")
+    parser.add_argument("--rate", type=float, default=25.0, help="DELIVERY_RATE_LIMIT, messages/s (25)")
     faults = parser.add_mutually_exclusive_group()
     faults.add_argument(
         "--faults", dest="faults", action="store_true", default=True, help="inject faults (on)"
