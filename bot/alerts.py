@@ -7,7 +7,8 @@ every topic id. A load or fetch compares what the screens show now with it:
 - ``figures`` subscribers get one alert listing each reporter's period that is new (a new
   period, or a period newly covered by another reporter or source, such as UN Comtrade's 2023
   beside the news' 2023) or revised (a value changed), with buttons to the cards;
-- sector subscribers get one message listing the new topics of all the sectors they follow.
+- sector subscribers get one message listing the new topics of all the sectors they follow;
+- a reader following both gets one message with both parts, not two.
 
 The alerts are facts of kind 'alert' rendered in all four languages when queued, delivered by
 the outbox worker like any fact (rate limit, retries, resume after a crash). The first time
@@ -30,7 +31,13 @@ from bot.domain.models import ALL_SECTORS, FIGURES, LOCALES, Flow, Period, Secto
 from bot.domain.trade import FLOW_ORDER
 from bot.store import Store
 from bot.store.alerts import AlertMessage, Reader, follows_sector
-from bot.views.alerts import FigureNews, buttons_of, render_figures_alert, render_topics_alert
+from bot.views.alerts import (
+    FigureNews,
+    buttons_of,
+    combine_alerts,
+    render_figures_alert,
+    render_topics_alert,
+)
 from bot.views.common import Rendered, status_label
 
 log = logging.getLogger(__name__)
@@ -108,14 +115,20 @@ class FigureAnnouncer:
     async def snapshot(self) -> dict[str, str]:
         return await figure_state(self._store)
 
-    async def announce(self, conn: aiosqlite.Connection, baseline: Mapping[str, str] | None) -> int:
+    async def news(self, conn: aiosqlite.Connection, baseline: Mapping[str, str] | None) -> list[FigureNews]:
+        """What is new or revised since readers were last told; recorded as told in ``conn``."""
         store = self._store
         figures = await _figures(store)
         state = {key: _figure_value(figure) for key, figure in figures.items()}
         told = await store.alerts.announced("figure")
         reference = told if told is not None else (baseline if baseline is not None else state)
         await store.alerts.set_announced(conn, "figure", state)
-        news = await self._news(figures, state, reference)
+        return await self._news(figures, state, reference)
+
+    async def announce(self, conn: aiosqlite.Connection, baseline: Mapping[str, str] | None) -> int:
+        """A fetch's alert (figures only) to the ``figures`` subscribers; returns how many."""
+        store = self._store
+        news = await self.news(conn, baseline)
         readers = await store.alerts.figure_readers()
         if not news or not readers:
             return 0
@@ -178,56 +191,75 @@ def _parse_value(value: str) -> float | None:
         return None
 
 
-async def announce_topics(
-    store: Store, i18n: I18n, conn: aiosqlite.Connection, baseline: Mapping[str, str] | None
-) -> int:
-    """One message per sector subscriber listing the new topics of the sectors it follows."""
+async def new_topics(
+    store: Store, conn: aiosqlite.Connection, baseline: Mapping[str, str] | None
+) -> list[str]:
+    """The topics readers were not told of yet; recorded as told in ``conn``."""
     state = await topic_state(store)
     told = await store.alerts.announced("topic")
     reference = told if told is not None else (baseline if baseline is not None else state)
     await store.alerts.set_announced(conn, "topic", state)
-    new = [topic_id for topic_id in state if topic_id not in reference]
-    if not new:
-        return 0
-    sector_of = dict(await store.alerts.topic_sectors(new))
-    by_set: dict[tuple[str, ...], list[Reader]] = {}
+    return [topic_id for topic_id in state if topic_id not in reference]
+
+
+Sections = dict[str, list[tuple[Sector, list[tuple[str, str, str]]]]]
+
+
+async def _topic_sections(store: Store, topic_ids: Sequence[str], sector_of: Mapping[str, str]) -> Sections:
+    """Per language, the sectors of ``topic_ids`` with their topics as (id, title, status)."""
+    sectors = tuple(dict.fromkeys(sector_of[t] for t in topic_ids))
+    sections: Sections = {}
+    for locale in LOCALES:
+        for sector_id in sectors:
+            sector = await store.sectors.get(sector_id, locale)
+            if sector is None:
+                continue
+            items = []
+            for topic_id in topic_ids:
+                topic = await store.topics.get(topic_id, locale)
+                if topic is not None and topic.sector_id == sector_id:
+                    items.append((topic.id, topic.title, str(topic.status)))
+            sections.setdefault(str(locale), []).append((sector, items))
+    return sections
+
+
+async def _queue_alerts(
+    store: Store, i18n: I18n, conn: aiosqlite.Connection, news: Sequence[FigureNews], topics: Sequence[str]
+) -> int:
+    """One message per reader: the new figures if they follow them, the new topics of the
+    sectors they follow, or both in one. Readers who get the same are one alert fact."""
+    sector_of = dict(await store.alerts.topic_sectors(topics)) if topics else {}
+    groups: dict[tuple[bool, tuple[str, ...]], list[Reader]] = {}
     for reader in await store.alerts.readers():
-        mine = tuple(t for t in new if follows_sector(reader, sector_of.get(t, "")))
-        if mine:
-            by_set.setdefault(mine, []).append(reader)
-    for topic_ids, readers in by_set.items():
+        figures = bool(news) and FIGURES in reader.follows
+        mine = tuple(t for t in topics if t in sector_of and follows_sector(reader, sector_of[t]))
+        if figures or mine:
+            groups.setdefault((figures, mine), []).append(reader)
+    for (figures, topic_ids), readers in groups.items():
+        sections = await _topic_sections(store, topic_ids, sector_of) if topic_ids else {}
+
+        def render(locale: str, figures: bool = figures, sections: Sections = sections) -> Rendered:
+            parts = [render_figures_alert(news, locale)] if figures else []
+            if sections.get(locale):
+                shown = [
+                    (sector, [(tid, title, status_label(Status(status))) for tid, title, status in items])
+                    for sector, items in sections[locale]
+                ]
+                parts.append(render_topics_alert(shown))
+            return combine_alerts(parts)
+
         sectors = tuple(dict.fromkeys(sector_of[t] for t in topic_ids))
-        sections: dict[str, list[tuple[Sector, list[tuple[str, str, str]]]]] = {}
-        for locale in LOCALES:
-            for sector_id in sectors:
-                sector = await store.sectors.get(sector_id, locale)
-                if sector is None:
-                    continue
-                items = []
-                for topic_id in topic_ids:
-                    topic = await store.topics.get(topic_id, locale)
-                    if topic is not None and topic.sector_id == sector_id:
-                        items.append((topic.id, topic.title, str(topic.status)))
-                sections.setdefault(str(locale), []).append((sector, items))
-
-        def render(
-            locale: str, sections: Mapping[str, list[tuple[Sector, list[tuple[str, str, str]]]]] = sections
-        ) -> Rendered:
-            shown = [
-                (sector, [(tid, title, status_label(Status(status))) for tid, title, status in items])
-                for sector, items in sections.get(locale, [])
-            ]
-            return render_topics_alert(shown)
-
-        messages = _render_all(i18n, render)
-        await store.alerts.queue(
-            conn,
-            sector_id=sectors[0] if len(sectors) == 1 else ALL_SECTORS,
-            messages=messages,
-            readers=readers,
+        sector_id = (
+            FIGURES if not sectors else sectors[0] if len(sectors) == 1 and not figures else ALL_SECTORS
         )
-    chats = sum(len(readers) for readers in by_set.values())
-    log.info("new topics alert queued for %d chats: %d topics", chats, len(new))
+        await store.alerts.queue(
+            conn, sector_id=sector_id, messages=_render_all(i18n, render), readers=readers
+        )
+    chats = sum(len(readers) for readers in groups.values())
+    if chats:
+        log.info(
+            "new data alert queued for %d chats: %d figures items, %d topics", chats, len(news), len(topics)
+        )
     return chats
 
 
@@ -242,8 +274,9 @@ async def announce_new_data(
     """After a load (or at start-up, to catch up): alert on new figures and topics in one
     transaction; returns how many chats get a message."""
     async with store.db.transaction() as conn:
-        chats = await FigureAnnouncer(store, i18n).announce(conn, figures_before)
-        chats += await announce_topics(store, i18n, conn, topics_before)
+        news = await FigureAnnouncer(store, i18n).news(conn, figures_before)
+        topics = await new_topics(store, conn, topics_before)
+        chats = await _queue_alerts(store, i18n, conn, news, topics)
     if chats and worker is not None:
         worker.wake()
     return chats

@@ -104,6 +104,27 @@ class ChannelCb(CallbackData, prefix="h1"):
     sector_id: str = ""
 
 
+class SettingsAction(StrEnum):
+    SHOW = "s"  # the settings screen
+    MODE = "m"  # value: instant, daily, weekly
+    PICK_HOUR = "ph"
+    HOUR = "h"  # value: 0..23, the digest's hour
+    PICK_DAY = "pd"
+    DAY = "d"  # value: 0 (Monday)..6, the weekly digest's day
+    PICK_QUIET = "pq"
+    QUIET_FROM = "qf"  # value: the hour quiet hours start; asks when they end
+    QUIET = "q"  # value: "22-7", or "" for none
+    PICK_ZONE = "pz"
+    ZONE = "z"  # value: an IANA name, or "" for the language's
+
+
+class SettingsCb(CallbackData, prefix="z1"):
+    """/settings: digests, quiet hours and the time zone of the chat."""
+
+    action: SettingsAction
+    value: str = ""
+
+
 class PublishAction(StrEnum):
     SECTOR = "s"
     CONFIRM = "ok"

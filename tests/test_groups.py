@@ -177,6 +177,21 @@ async def test_a_member_who_is_not_an_admin_is_refused(
     assert [(r.chat_id, r.user_id) for r in asked] == [(GROUP, 4201), (GROUP, 4202)]  # type: ignore[attr-defined]
 
 
+async def test_only_an_admin_changes_the_groups_digest_settings(
+    make_client: Callable[..., BotClient], store: Store, session: RecordingSession
+) -> None:
+    member = make_client("en", user_id=4211)
+    assert (await member.send("/settings", chat_type="supergroup", chat_id=GROUP)).last.text == ADMINS_ONLY
+    session.set_member(GROUP, 4212, "administrator")
+    admin = make_client("en", user_id=4212)
+    screen = (await admin.send("/settings", chat_type="supergroup", chat_id=GROUP)).last
+    pressed = await member.click(screen, "Daily")  # the admin's keyboard, a member's tap
+    assert pressed.assert_answered().text == ADMINS_ONLY
+    assert (await store.chat_settings.get(GROUP)).mode.value == "instant"
+    await admin.click(screen, "Daily")
+    assert (await store.chat_settings.get(GROUP)).mode.value == "daily"
+
+
 async def test_an_admin_changes_the_group(
     make_client: Callable[..., BotClient], store: Store, session: RecordingSession, i18n: I18n
 ) -> None:

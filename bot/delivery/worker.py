@@ -2,7 +2,9 @@
 
 One message is in flight at a time, and a row becomes 'sent' only after Telegram confirmed
 it, so a crash can repeat at most that one message; every other row is either confirmed or
-still pending, and the next start resumes the pending ones.
+still pending, and the next start resumes the pending ones. A digest is one message too: a
+chat's digest rows due together are sent as one and marked sent in one statement. A row due
+inside its reader's quiet hours is held back until they end (bot/domain/schedule.py).
 
 When the store can't write (a full disk, a read-only or locked file), a message Telegram has
 taken is remembered as sent here, and nothing more is sent until the store has written it
@@ -22,18 +24,17 @@ from dataclasses import dataclass, field
 
 from aiogram import Bot
 from aiogram.exceptions import AiogramError, TelegramMigrateToChat, TelegramRetryAfter
-from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiolimiter import AsyncLimiter
 
 from bot.delivery.changes import ChangeSender
 from bot.delivery.policy import Outcome, RetryPolicy, classify, describe
 from bot.delivery.progress import ProgressReporter
-from bot.domain.models import ALL_SECTORS, Delivery
+from bot.delivery.render import Message, Renderer
+from bot.domain.models import Delivery
+from bot.domain.schedule import quiet_until
 from bot.store import Store
-from bot.views.alerts import alert_markup
 from bot.views.common import Rendered
-from bot.views.facts import render_fact
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ class DeliveryWorker:
         self._last_to_chat: dict[int, float] = {}
         self.progress = ProgressReporter(bot, store, i18n, self.limiter, clock, progress_interval)
         self.changes = ChangeSender(self)  # edits and withdrawals of what was delivered
-        self._rendered: dict[tuple[int, str], tuple[str, InlineKeyboardMarkup | None] | None] = {}
+        self.renderer = Renderer(store, i18n)
         self._wakeup = asyncio.Event()
         self._stopping = False
         self._stop_requested = asyncio.Event()
@@ -196,35 +197,47 @@ class DeliveryWorker:
         next pass records it before it sends anything."""
         await self._record_sent()
         rows = await self.store.outbox.due(self.batch_size, now=self.clock())
+        quiet = await self.store.chat_settings.quiet_hours(row.chat_id for row in rows)
+        # Every digest row due of the chats with one in this batch, in one query.
+        digests = await self.store.outbox.digest_rows((r.chat_id for r in rows if r.digest), self.clock())
         touched: set[int] = set()
         changed_chats: set[int] = set()  # blocked or moved in this batch: their other rows changed too
+        done: set[int] = set()  # rows sent in a digest with an earlier one
         for row in rows:
             if self._stopping:
                 break
-            if row.chat_id in changed_chats:
+            if row.chat_id in changed_chats or row.id in done:
                 continue
-            outcome = await self._deliver(row)
+            schedule = quiet.get(row.chat_id)
+            until = quiet_until(schedule, self.clock()) if schedule else None
+            if until is not None:  # came due inside the reader's quiet hours (a retry, a late start)
+                await self.store.outbox.retry_later(row.id, until, "quiet hours", count_attempt=False)
+                continue
+            outcome, group = await self._deliver(row, digests.get(row.chat_id))
             if outcome in (Outcome.GONE, Outcome.MOVE):
                 changed_chats.add(row.chat_id)
-            touched.add(row.fact_id)
+            done.update(member.id for member in group)
+            touched.update(member.fact_id for member in group)
             await self.progress.report(touched, final_check=False)
         changed = await self.changes.drain_once()
         await self.progress.report(touched | changed | self.progress.in_flight, final_check=True)
         return bool(rows or changed)
 
-    async def _deliver(self, row: Delivery) -> Outcome | None:
-        """Send one row; returns what went wrong, or None when it was sent or deferred."""
+    async def _deliver(
+        self, row: Delivery, digest: list[Delivery] | None = None
+    ) -> tuple[Outcome | None, list[Delivery]]:
+        """Send one row, or the chat's ``digest`` rows due with it, as one message; returns
+        what went wrong (None when it was sent or deferred) and the rows it concerned."""
         wait_until = self.chat_free_at(row.chat_id)
         if wait_until is not None:
             # At most one message a second to one chat: come back to this row later.
             await self.store.outbox.retry_later(row.id, wait_until, "per-chat spacing", count_attempt=False)
-            return None
-        rendered = await self.render(row)
+            return None, [row]
+        group, rendered = await self._render(row, digest)
         if rendered is None:
-            await self.store.outbox.mark_failed(row.id, "fact not found")
-            self.stats.failed += 1
-            return Outcome.FAIL
+            return Outcome.FAIL, group
         text, markup = rendered
+        ids = [member.id for member in group]
         await self.respect_pause()
         async with self.limiter:
             try:
@@ -234,18 +247,19 @@ class DeliveryWorker:
             except (AiogramError, TimeoutError, OSError) as error:
                 # AiogramError covers Telegram's answers and the ones that are not Telegram's
                 # (an HTML 502 page from a proxy fails to decode): classify() sorts them out.
-                return await self._handle_failure(row, error)
+                return await self._handle_failure(row, ids, error), group
         self.sent_to(row.chat_id)
         self.stats.sent += 1
         try:
-            await self.store.outbox.mark_sent(row.id, message.message_id)
+            await self.store.outbox.mark_sent(ids, message.message_id)
         except Exception:
-            self._unrecorded[row.id] = message.message_id  # sent: never again, whatever the store says
+            for delivery_id in ids:  # sent: never again, whatever the store says
+                self._unrecorded[delivery_id] = message.message_id
             raise
         if len(self._last_to_chat) > 10_000:
             horizon = self.clock() - self.per_chat_interval
             self._last_to_chat = {k: v for k, v in self._last_to_chat.items() if v > horizon}
-        return None
+        return None, group
 
     def chat_free_at(self, chat_id: int) -> float | None:
         """When the next message to ``chat_id`` may go, if not now (one a second to a chat)."""
@@ -259,42 +273,26 @@ class DeliveryWorker:
 
     def forget(self, fact_id: int) -> None:
         """The fact was edited: render it anew."""
-        for key in [key for key in self._rendered if key[0] == fact_id]:
-            del self._rendered[key]
+        self.renderer.forget(fact_id)
 
-    async def render(self, row: Delivery) -> tuple[str, InlineKeyboardMarkup | None] | None:
-        """The message for ``row``: the same for every reader of one fact in one language,
-        so it is rendered once per (fact, locale)."""
-        key = (row.fact_id, row.locale)
-        if key not in self._rendered:
-            if len(self._rendered) >= 64:
-                self._rendered.pop(next(iter(self._rendered)))
-            self._rendered[key] = await self._render_anew(row)
-        return self._rendered[key]
+    async def render(self, row: Delivery) -> Message | None:
+        """The message for one row (an edit's new text too): once per (fact, locale)."""
+        return await self.renderer.single(row)
 
-    async def _render_anew(self, row: Delivery) -> tuple[str, InlineKeyboardMarkup | None] | None:
-        content = await self.store.facts.content(row.fact_id, row.locale)
-        if content is None:
-            return None
-        if content.kind == "alert":  # generated from new data: sent as rendered when queued
-            return content.text, alert_markup(
-                await self.store.alerts.buttons(row.fact_id, content.text_locale)
-            )
-        sector = (
-            None
-            if content.sector_id == ALL_SECTORS
-            else await self.store.sectors.get(content.sector_id, row.locale)
-        )
-        with self.i18n.context(), self.i18n.use_locale(row.locale):
-            rendered = render_fact(
-                sector=sector,
-                created_at=content.created_at,
-                text=content.text,
-                text_locale=content.text_locale,
-                reader_locale=row.locale,
-                source_url=content.source_url,
-            )
-        return rendered.text, rendered.markup
+    async def _render(
+        self, row: Delivery, digest: list[Delivery] | None
+    ) -> tuple[list[Delivery], Message | None]:
+        """The rows one message carries and the message; rows whose fact is gone are marked
+        failed (None when nothing is left to send)."""
+        if not row.digest:
+            message = await self.renderer.single(row)
+            missing, group = ([row], [row]) if message is None else ([], [row])
+        else:
+            message, group, missing = await self.renderer.digest(digest or [row])
+        if missing:
+            await self.store.outbox.mark_failed([m.id for m in missing], "fact not found")
+            self.stats.failed += len(missing)
+        return (group or missing), message
 
     async def respect_pause(self) -> None:
         while (wait := self._paused_until - self.clock()) > 0:  # noqa: ASYNC110 (the pause may grow)
@@ -308,14 +306,14 @@ class DeliveryWorker:
         log.warning("Telegram asked to slow down: pausing deliveries for %s s", seconds)
         return self._paused_until
 
-    async def _handle_failure(self, row: Delivery, error: BaseException) -> Outcome:
+    async def _handle_failure(self, row: Delivery, ids: list[int], error: BaseException) -> Outcome:
         outcome = classify(error)
         self.stats.by_outcome[outcome] = self.stats.by_outcome.get(outcome, 0) + 1
         reason = describe(error)
         if outcome is Outcome.PAUSE and isinstance(error, TelegramRetryAfter):
             # 429: the whole queue waits; this row keeps its place and its attempts.
             until = self.pause_for(error.retry_after)
-            await self.store.outbox.retry_later(row.id, until, reason, count_attempt=False)
+            await self.store.outbox.retry_later(ids, until, reason, count_attempt=False)
         elif outcome is Outcome.MOVE and isinstance(error, TelegramMigrateToChat):
             self.stats.moved += 1
             log.info("chat %s became %s; following it", row.chat_id, error.migrate_to_chat_id)
@@ -326,11 +324,11 @@ class DeliveryWorker:
         elif outcome is Outcome.RETRY and not self.policy.gives_up(row.attempts + 1):
             self.stats.retried += 1
             delay = self.policy.delay(row.attempts + 1)
-            await self.store.outbox.retry_later(row.id, self.clock() + delay, reason)
+            await self.store.outbox.retry_later(ids, self.clock() + delay, reason)
         else:
             self.stats.failed += 1
             log.warning("delivery %s to chat %s failed for good: %s", row.id, row.chat_id, reason)
-            await self.store.outbox.mark_failed(row.id, reason)
+            await self.store.outbox.mark_failed(ids, reason)
         return outcome
 
 

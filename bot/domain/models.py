@@ -219,3 +219,4 @@ class Delivery:
     chat_id: int
     locale: str
     attempts: int
+    digest: bool = False  # sent together with the chat's other digest rows due (bot/domain/schedule.py)

@@ -21,6 +21,7 @@ from bot.handlers import (
     products,
     search,
     sectors,
+    settings,
     sources,
     start,
     subscriptions,
@@ -41,6 +42,7 @@ def routers() -> list[Router]:
         subscriptions.create_router(),
         channels.create_router(),  # before search: a forwarded channel post connects the channel
         groups.create_router(),  # mentions and replies in groups, the bot's own membership
+        settings.create_router(),
         inline.create_router(),
         products.create_router(),
         search.create_router(),  # free text: after every command

@@ -15,6 +15,7 @@ from typing import Literal
 import aiosqlite
 
 from bot.domain.models import ALL_SECTORS, FIGURES
+from bot.store.chat_settings import ChatSettingsRepo
 from bot.store.db import Database, placeholders
 
 Kind = Literal["figure", "topic"]
@@ -40,8 +41,9 @@ def _initialized_key(kind: Kind) -> str:
 
 
 class AlertRepo:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, chat_settings: ChatSettingsRepo) -> None:
         self._db = db
+        self._chat_settings = chat_settings
 
     async def announced(self, kind: Kind) -> dict[str, str] | None:
         """What readers were last told of (key → value); None before the first time."""
@@ -125,6 +127,7 @@ class AlertRepo:
                 for reader in readers
             ],
         )
+        await self._chat_settings.schedule_queued(conn, fact_id)
         return fact_id
 
     async def buttons(self, fact_id: int, locale: str) -> list[tuple[str, str]]:

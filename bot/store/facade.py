@@ -16,6 +16,7 @@ from bot.search.protocol import Indexer
 from bot.store.alerts import AlertRepo
 from bot.store.changes import ChangeRepo
 from bot.store.charts import ChartRepo
+from bot.store.chat_settings import ChatSettingsRepo
 from bot.store.chats import ChatRepo
 from bot.store.db import Database, bump_data_version
 from bot.store.facts import FactRepo
@@ -52,13 +53,14 @@ class Store:
         self.official = OfficialStatsRepo(db)
         self.trade = TradeRepo(db, self.sources, self.official)
         self.topics = TopicRepo(db)
-        self.facts = FactRepo(db, indexer, self.version)
+        self.chat_settings = ChatSettingsRepo(db)  # its clock schedules what is queued
+        self.facts = FactRepo(db, indexer, self.version, self.chat_settings)
         self.sectors = SectorRepo(db, self.sources, self.topics, self.facts)
         self.users = UserRepo(db)
         self.subscriptions = SubscriptionRepo(db)
         self.outbox = OutboxRepo(db)
         self.charts = ChartRepo(db)
-        self.alerts = AlertRepo(db)
+        self.alerts = AlertRepo(db, self.chat_settings)
         self.chats = ChatRepo(db)
         self.offers = OfferRepo(db)
         self.fsm = FsmRepo(db)

@@ -12,6 +12,7 @@ from bot.domain.models import ALL_SECTORS, FIGURES, LOCALES, Fact
 from bot.screencache import DataVersion
 from bot.search.protocol import FACT_KIND, FactTexts, Indexer
 from bot.store.changes import queue_deletions, queue_edits
+from bot.store.chat_settings import ChatSettingsRepo
 from bot.store.db import NOW, Database, bump_data_version
 from bot.store.search import concept_rows, remove_item, replace_item
 
@@ -52,8 +53,11 @@ class FactContent:
 
 
 class FactRepo:
-    def __init__(self, db: Database, indexer: Indexer | None, version: DataVersion) -> None:
+    def __init__(
+        self, db: Database, indexer: Indexer | None, version: DataVersion, chat_settings: ChatSettingsRepo
+    ) -> None:
         self._db = db
+        self._chat_settings = chat_settings  # digests and quiet hours: when each row may go
         self._indexer = indexer  # a published fact is searchable at once
         self._version = version  # and shows on its sector's card at once
 
@@ -88,7 +92,8 @@ class FactRepo:
         """Store the fact and one outbox row per active recipient, in one transaction.
 
         Recipients: chats following ``sector_id`` or all sectors; for a fact to all
-        sectors, every chat following anything. Each row carries the recipient's locale.
+        sectors, every chat following anything. Each row carries the recipient's locale, and
+        waits for the recipient's digest or the end of their quiet hours.
         ``key`` names the confirmation that publishes: :class:`AlreadyPublished` if it did.
         """
         if original_locale not in texts:
@@ -130,6 +135,7 @@ class FactRepo:
                 (fact_id, *params),
             )
             recipients = cursor.rowcount
+            await self._chat_settings.schedule_queued(conn, int(fact_id or 0))
             version = await bump_data_version(conn)
         self._version.bump(version)
         return Published(fact_id=int(fact_id or 0), recipients=recipients)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Sequence
 
 from bot.domain.models import Delivery, DeliveryState
-from bot.store.db import NOW, Database
+from bot.store.db import NOW, Database, placeholders
 
 
 class OutboxRepo:
@@ -16,11 +17,31 @@ class OutboxRepo:
 
     async def due(self, limit: int, now: float | None = None) -> list[Delivery]:
         sql = """
-            SELECT id, fact_id, chat_id, locale, attempts FROM deliveries
+            SELECT id, fact_id, chat_id, locale, attempts, digest FROM deliveries
             WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?
         """
         rows = await self._db.read_committed(sql, (time.time() if now is None else now, limit))
-        return [Delivery(*row) for row in rows]
+        return [Delivery(row[0], row[1], row[2], row[3], row[4], bool(row[5])) for row in rows]
+
+    async def digest_rows(
+        self, chat_ids: Iterable[int], now: float, limit: int = 100
+    ) -> dict[int, list[Delivery]]:
+        """The digest rows due at ``now`` of each of ``chat_ids`` (at most ``limit`` each,
+        oldest first): what arrived for the chat since its last digest."""
+        ids = tuple(set(chat_ids))
+        if not ids:
+            return {}
+        sql = f"""
+            SELECT id, fact_id, chat_id, locale, attempts FROM deliveries
+            WHERE chat_id IN ({placeholders(len(ids))}) AND state = 'pending' AND digest = 1
+              AND next_attempt_at <= ? ORDER BY chat_id, id
+        """  # noqa: S608 (placeholders)
+        found: dict[int, list[Delivery]] = {}
+        for row in await self._db.read_committed(sql, (*ids, now)):
+            rows = found.setdefault(row[2], [])
+            if len(rows) < limit:
+                rows.append(Delivery(row[0], row[1], row[2], row[3], row[4], True))
+        return found
 
     async def next_attempt_at(self) -> float | None:
         sql = "SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending'"
@@ -28,25 +49,33 @@ class OutboxRepo:
             row = await cursor.fetchone()
         return float(row[0]) if row and row[0] is not None else None
 
-    async def mark_sent(self, delivery_id: int, message_id: int) -> None:
+    # One id, or the rows of one digest (one message): written in one statement, so a digest
+    # is sent, retried or failed as a whole.
+
+    async def mark_sent(self, delivery_ids: int | Sequence[int], message_id: int) -> None:
+        ids = _ids(delivery_ids)
         await self._db.write(
             f"""UPDATE deliveries SET state = 'sent', message_id = ?, sent_at = {NOW},
-                attempts = attempts + 1, last_error = NULL WHERE id = ?""",  # noqa: S608
-            (message_id, delivery_id),
+                attempts = attempts + 1, last_error = NULL WHERE id IN ({placeholders(len(ids))})""",  # noqa: S608
+            (message_id, *ids),
         )
 
     async def retry_later(
-        self, delivery_id: int, at: float, error: str, *, count_attempt: bool = True
+        self, delivery_ids: int | Sequence[int], at: float, error: str, *, count_attempt: bool = True
     ) -> None:
+        ids = _ids(delivery_ids)
         await self._db.write(
-            "UPDATE deliveries SET next_attempt_at = ?, last_error = ?, attempts = attempts + ? WHERE id = ?",
-            (at, error, 1 if count_attempt else 0, delivery_id),
+            f"""UPDATE deliveries SET next_attempt_at = ?, last_error = ?, attempts = attempts + ?
+                WHERE id IN ({placeholders(len(ids))})""",  # noqa: S608
+            (at, error, 1 if count_attempt else 0, *ids),
         )
 
-    async def mark_failed(self, delivery_id: int, error: str) -> None:
+    async def mark_failed(self, delivery_ids: int | Sequence[int], error: str) -> None:
+        ids = _ids(delivery_ids)
         await self._db.write(
-            "UPDATE deliveries SET state = 'failed', last_error = ?, attempts = attempts + 1 WHERE id = ?",
-            (error, delivery_id),
+            f"""UPDATE deliveries SET state = 'failed', last_error = ?, attempts = attempts + 1
+                WHERE id IN ({placeholders(len(ids))})""",  # noqa: S608
+            (error, *ids),
         )
 
     async def mark_blocked(self, chat_id: int, reason: str) -> None:
@@ -86,6 +115,10 @@ class OutboxRepo:
             await conn.execute(
                 "DELETE FROM deliveries WHERE chat_id = ? AND state = 'pending'", (old_chat_id,)
             )
+            # Digests and quiet hours follow too, unless the new chat has settings of its own.
+            await conn.execute(
+                "UPDATE OR IGNORE chat_settings SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+            )
 
     async def counts(self, fact_id: int | None = None) -> dict[DeliveryState, int]:
         sql = "SELECT state, count(*) FROM deliveries"
@@ -110,3 +143,7 @@ class OutboxRepo:
         sql = """SELECT DISTINCT fact_id FROM deliveries WHERE state = 'pending'"""
         async with self._db.conn.execute(sql) as cursor:
             return [row[0] for row in await cursor.fetchall()]
+
+
+def _ids(delivery_ids: int | Sequence[int]) -> tuple[int, ...]:
+    return (delivery_ids,) if isinstance(delivery_ids, int) else tuple(delivery_ids)

@@ -16,6 +16,7 @@ from bot.domain.models import Period, Sector, TradeFigure
 from bot.search.model import TargetKind
 from bot.views import format as fmt
 from bot.views.common import Rendered, bold, button, quote, reporter_label
+from bot.views.digest import merged_keyboard
 from bot.views.turnover import flow_title, short_period
 
 MAX_LINES = 8  # items listed per section; the rest are counted
@@ -97,6 +98,14 @@ def render_topics_alert(sections: Sequence[tuple[Sector, Sequence[tuple[str, str
                 buttons.append(button(f"📌 {label}", data))
     buttons.append(button(_("⚙️ My subscriptions"), ManageSubscriptionsCb()))
     return Rendered("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=[[b] for b in buttons]))
+
+
+def combine_alerts(parts: Sequence[Rendered]) -> Rendered:
+    """Several alerts for one reader as one message: the texts one after the other, the
+    buttons merged ("My subscriptions" once, last)."""
+    if len(parts) == 1:
+        return parts[0]
+    return Rendered("\n\n".join(part.text for part in parts), merged_keyboard(parts, MAX_BUTTONS * 2))
 
 
 def buttons_of(rendered: Rendered) -> tuple[tuple[str, str], ...]:

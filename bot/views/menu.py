@@ -30,6 +30,7 @@ def command_descriptions() -> list[tuple[str, str]]:
         ("subscriptions", _("What you follow")),
         ("unsubscribe", _("Stop updates")),
         ("channel", _("Connect a channel you administer")),
+        ("settings", _("Digests, quiet hours, time zone")),
         ("language", _("Change the language")),
         ("help", _("What the bot can do")),
         ("start", _("Main menu")),

@@ -8,7 +8,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import FollowOfferCb, SubscribeCb
+from bot.callbacks import FollowOfferCb, SettingsAction, SettingsCb, SubscribeCb
 from bot.domain.models import ALL_SECTORS, FIGURES, Sector
 from bot.views.common import Rendered, bold, quote
 from bot.views.facts import sector_label
@@ -26,6 +26,7 @@ def toggle_keyboard(sectors: Iterable[Sector], followed: frozenset[str]) -> Inli
     builder.button(text=f"{mark} {sector_label(None)}", callback_data=SubscribeCb(sector_id=ALL_SECTORS))
     mark = "✅" if FIGURES in followed else "▫️"
     builder.button(text=f"{mark} {figures_label()}", callback_data=SubscribeCb(sector_id=FIGURES))
+    builder.button(text=_("⚙️ Digests and quiet hours"), callback_data=SettingsCb(action=SettingsAction.SHOW))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -50,6 +51,7 @@ def render_toggles(sectors: tuple[Sector, ...], followed: frozenset[str]) -> Ren
             _(
                 "Tap a sector to follow it or to stop. New facts come to this chat as soon as they are published."
             ),
+            _("Or have them gathered into a daily or weekly digest, with quiet hours: ⚙️ below."),
         ]
     )
     return Rendered(text, toggle_keyboard(sectors, followed))
