@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, fields
+from typing import Any, Protocol, TypeVar
 
 import aiosqlite
 
@@ -29,6 +29,8 @@ from bot.ingest.mapping import ChapterFigure, OfficialFigure, OfficialStatistics
 from bot.store import Store
 from bot.store.db import bump_data_version
 from bot.store.stats import Revision, StoredChapter, StoredFigure
+
+T = TypeVar("T")
 
 
 class Announcer(Protocol):
@@ -70,52 +72,10 @@ class RefreshResult:
         )
 
 
-def _as_official(figure: StoredFigure) -> OfficialFigure:
-    return OfficialFigure(
-        figure.period,
-        figure.reporter,
-        figure.flow,
-        figure.value_usd,
-        figure.mirror,
-        figure.computed,
-        figure.source_id,
-    )
-
-
-def _as_chapter(chapter: StoredChapter) -> ChapterFigure:
-    return ChapterFigure(
-        chapter.period,
-        chapter.reporter,
-        chapter.flow,
-        chapter.chapter,
-        chapter.value_usd,
-        chapter.mirror,
-        chapter.source_id,
-    )
-
-
-def _stored(figure: OfficialFigure) -> StoredFigure:
-    return StoredFigure(
-        figure.period,
-        figure.reporter,
-        figure.flow,
-        figure.value_usd,
-        figure.mirror,
-        figure.computed,
-        figure.source_id,
-    )
-
-
-def _stored_chapter(chapter: ChapterFigure) -> StoredChapter:
-    return StoredChapter(
-        chapter.period,
-        chapter.reporter,
-        chapter.flow,
-        chapter.chapter,
-        chapter.value_usd,
-        chapter.mirror,
-        chapter.source_id,
-    )
+def _as(target: type[T], value: Any) -> T:
+    """The same record as the other side's type: the ingest's figures and the store's have the
+    same fields (kept apart so that neither package imports the other's)."""
+    return target(**{field.name: getattr(value, field.name) for field in fields(target)})  # type: ignore[arg-type]
 
 
 async def refresh(
@@ -129,8 +89,8 @@ async def refresh(
 ) -> RefreshResult:
     """Store what ``stats`` brings anew (see the module's docstring)."""
     now = now or dt.datetime.now(dt.UTC)
-    figures = diff([_as_official(f) for f in await store.official.stored_figures()], stats.figures)
-    chapters = diff([_as_chapter(c) for c in await store.official.stored_chapters()], stats.chapters)
+    figures = diff([_as(OfficialFigure, f) for f in await store.official.stored_figures()], stats.figures)
+    chapters = diff([_as(ChapterFigure, c) for c in await store.official.stored_chapters()], stats.chapters)
     alerted = 0
     stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     if not (figures.changes or chapters.changes):
@@ -155,8 +115,8 @@ async def refresh(
                 conn,
                 retrieved=stats.sources[0].retrieved.isoformat() if stats.sources else now.date().isoformat(),
                 sources=[source for source in stats.sources if source.id in touched],
-                figures=[_stored(f) for f in written_figures],
-                chapters=[_stored_chapter(c) for c in written_chapters],
+                figures=[_as(StoredFigure, f) for f in written_figures],
+                chapters=[_as(StoredChapter, c) for c in written_chapters],
                 revisions=revisions,
                 chapter_names={code: name.model_dump() for code, name in chapter_names.items()},
             )
