@@ -297,12 +297,14 @@ async def test_stats_lists_the_questions_the_bot_was_not_sure_about(
     await make_client("en", user_id=6304).send("Magnum")  # answered: not listed
     await make_client("en", user_id=6305).send("/subscribe it")
     await store.subscriptions.subscribe(-100500, None, "ru", ["it"])  # a group
+    await store.subscriptions.subscribe(-100600, None, "ru", ["it"])  # a channel, connected:
+    await store.chats.connect_channel(-100600, "BY–KZ news", ADMIN_ID, "ru")
     text = (await make_client("en", user_id=ADMIN_ID).send("/stats")).last.text
     part = text.split("Questions the bot was not sure about (30 days)")[1]
     assert part.split("\n")[1:3] == ["• погода в минске: 2", "• asdf call me at #: 1"]
     assert "magnum" not in part
     assert "private chats: 1" in text
-    assert "groups and channels: 1" in text
+    assert "groups: 1" in text and "channels: 1" in text
     assert "Last data load:" in text
     assert "sources" in text
     assert "Last UN Comtrade fetch: none recorded yet" in text

@@ -49,15 +49,18 @@ class InsightRepo:
         async with self._db.conn.execute(sql, (oldest, limit)) as cursor:
             return [(str(row[0]), int(row[1])) for row in await cursor.fetchall()]
 
-    async def chat_kinds(self) -> tuple[int, int]:
-        """Active subscribed chats: (private chats, groups and channels). Telegram gives group
-        and channel chats negative ids."""
-        sql = """SELECT count(*) FILTER (WHERE chat_id > 0), count(*) FILTER (WHERE chat_id < 0)
-                 FROM subscribers r WHERE r.active = 1
+    async def chat_kinds(self) -> tuple[int, int, int]:
+        """Active subscribed chats: (private chats, groups, channels). Telegram gives group and
+        channel chats negative ids; a channel is one the ``chats`` table knows as such."""
+        sql = """SELECT count(*) FILTER (WHERE r.chat_id > 0),
+                        count(*) FILTER (WHERE r.chat_id < 0 AND c.type IS NOT 'channel'),
+                        count(*) FILTER (WHERE c.type = 'channel')
+                 FROM subscribers r LEFT JOIN chats c ON c.chat_id = r.chat_id
+                 WHERE r.active = 1
                  AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_id = r.chat_id)"""
         async with self._db.conn.execute(sql) as cursor:
             row = await cursor.fetchone()
-        return (int(row[0]), int(row[1])) if row else (0, 0)
+        return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
 
     async def record_run(self, kind: str, brought: Mapping[str, int]) -> None:
         async with self._db.transaction() as conn:

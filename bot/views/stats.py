@@ -44,16 +44,17 @@ def _fetch_line(run: DataRun | None, locale: str) -> str:
 
 
 def render_insights(
-    chat_kinds: tuple[int, int],
+    chat_kinds: tuple[int, int, int],
     runs: Mapping[str, DataRun],
     unsure: Sequence[tuple[str, int]],
     locale: str,
 ) -> str:
-    private, shared = chat_kinds
+    private, groups, channels = chat_kinds
     lines = [
         bold(_("👥 Subscribed chats")),
         _("private chats: {n}").format(n=fmt.number(private)),
-        _("groups and channels: {n}").format(n=fmt.number(shared)),
+        _("groups: {n}").format(n=fmt.number(groups)),
+        _("channels: {n}").format(n=fmt.number(channels)),
         "",
         bold(_("🔄 Data")),
         _load_line(runs.get("load"), locale),
