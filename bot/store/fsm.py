@@ -19,13 +19,12 @@ class FsmRepo:
         self._clock = clock
 
     async def state(self, key: str) -> str | None:
-        async with self._db.conn.execute("SELECT state FROM fsm_state WHERE key = ?", (key,)) as cursor:
-            row = await cursor.fetchone()
+        """Asked for every update (aiogram's FSM middleware): a plain read, no thread hand-off."""
+        row = await self._db.read_one("SELECT state FROM fsm_state WHERE key = ?", (key,))
         return None if row is None or row[0] is None else str(row[0])
 
     async def data(self, key: str) -> dict[str, Any]:
-        async with self._db.conn.execute("SELECT data FROM fsm_state WHERE key = ?", (key,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.read_one("SELECT data FROM fsm_state WHERE key = ?", (key,))
         if row is None:
             return {}
         found = json.loads(row[0])
