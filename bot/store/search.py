@@ -11,6 +11,7 @@ sees the change before its next question.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import aiosqlite
 
@@ -180,7 +181,7 @@ async def _version(conn: aiosqlite.Connection) -> str:
     return str(rows[0][0]) if rows else ""
 
 
-def _doc(row: aiosqlite.Row) -> DocRow:
+def _doc(row: Sequence[Any]) -> DocRow:
     return DocRow(row[0], row[1], row[2], row[3], row[4])
 
 
@@ -191,7 +192,9 @@ class SearchRepo:
         self._db = db
 
     async def version(self) -> str:
-        return await _version(self._db.conn)
+        """Asked before every question: a plain read (no thread hand-off)."""
+        row = await self._db.read_one("SELECT value FROM meta WHERE key = ?", (SEARCH_VERSION,))
+        return str(row[0]) if row else ""
 
     async def snapshot(self) -> Snapshot:
         async with self._db.read_transaction() as conn:
@@ -223,7 +226,7 @@ class SearchRepo:
             FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rank LIMIT ?) AS hit
             JOIN search_docs d ON d.id = hit.rowid
         """
-        return [_doc(row) for row in await self._db.conn.execute_fetchall(sql, (query, limit))]
+        return [_doc(row) for row in await self._db.read_few(sql, (query, limit))]
 
     async def items(self, kind: str, ids: Sequence[str]) -> list[DocRow]:
         if not ids:
@@ -232,7 +235,7 @@ class SearchRepo:
             "SELECT kind, item_id, parent, title_keys, body_keys FROM search_docs "  # noqa: S608
             f"WHERE kind = ? AND item_id IN ({placeholders(len(ids))})"  # (kind, item_id) is indexed
         )
-        return [_doc(row) for row in await self._db.conn.execute_fetchall(sql, (kind, *ids))]
+        return [_doc(row) for row in await self._db.read_few(sql, (kind, *ids))]
 
     async def titles(self, items: Sequence[tuple[str, str]], locale: str) -> dict[tuple[str, str], str]:
         found: dict[tuple[str, str], str] = {}
@@ -241,7 +244,7 @@ class SearchRepo:
             "ORDER BY locale = ? DESC, locale LIMIT 1"
         )
         for kind, item_id in items:
-            rows = list(await self._db.conn.execute_fetchall(sql, (kind, item_id, locale)))
-            if rows:
-                found[kind, item_id] = str(rows[0][0])
+            row = await self._db.read_one(sql, (kind, item_id, locale))
+            if row:
+                found[kind, item_id] = str(row[0])
         return found
