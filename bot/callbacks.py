@@ -119,10 +119,12 @@ class SettingsAction(StrEnum):
 
 
 class SettingsCb(CallbackData, prefix="z1"):
-    """/settings: digests, quiet hours and the time zone of the chat."""
+    """/settings: digests, quiet hours and the time zone of the chat; ``chat``: a connected
+    channel's, managed from a private chat (0: the chat the button is in)."""
 
     action: SettingsAction
     value: str = ""
+    chat: int = 0
 
 
 class PublishAction(StrEnum):

@@ -283,6 +283,28 @@ async def test_a_channel_is_connected_and_gets_its_sectors_facts(
     assert await store.subscriptions.sectors_of(CHANNEL) == {"food_retail"}
 
 
+async def test_a_channels_administrator_sets_its_digest_from_a_private_chat(
+    make_client: Callable[..., BotClient], store: Store, session: RecordingSession
+) -> None:
+    session.add_chat(CHANNEL, "channel", "BY–KZ Trade News", username="bykz_news")
+    session.set_member(CHANNEL, BOT_ID, "administrator")
+    session.set_member(CHANNEL, 4511, "administrator")
+    owner = make_client("en", user_id=4511)
+    connected = (await owner.send("/channel add @bykz_news")).last
+    screen = (await owner.click(connected, "⚙️ Digests and quiet hours")).last
+    assert screen.text.startswith("📣 <b>BY–KZ Trade News</b>\n\n")
+    screen = (await owner.click(screen, "Daily")).last
+    assert (await store.chat_settings.get(CHANNEL)).mode.value == "daily"
+    assert (await store.chat_settings.get(4511)).mode.value == "instant"  # the owner's own chat: untouched
+    assert screen.text.startswith("📣 <b>BY–KZ Trade News</b>")
+    # Someone else, with the button's data, is refused.
+    data = screen.button("Weekly").callback_data
+    assert data is not None
+    pressed = await make_client("en", user_id=4512).press(data, on=screen)
+    assert pressed.assert_answered().text == ADMINS_ONLY
+    assert (await store.chat_settings.get(CHANNEL)).mode.value == "daily"
+
+
 async def test_a_forwarded_post_connects_its_channel_for_a_bot_admin(
     make_client: Callable[..., BotClient], store: Store, session: RecordingSession
 ) -> None:

@@ -52,7 +52,7 @@ async def _find(bot: Bot, name: str) -> ChatFullInfo | None:
     return chat if chat.type == ChatType.CHANNEL else None
 
 
-async def _may_manage(
+async def may_manage(
     bot: Bot, chat_admins: ChatAdmins, settings: Settings, chat_id: int, user: User, *, fresh: bool = False
 ) -> bool:
     return user.id in settings.admin_ids or await chat_admins.is_admin(bot, chat_id, user.id, fresh=fresh)
@@ -90,7 +90,7 @@ async def connect(
     if not await _bot_can_post(bot, chat.id):
         await telegram.answer(message, render_bot_not_admin(title))
         return
-    if not await _may_manage(bot, chat_admins, settings, chat.id, user, fresh=True):
+    if not await may_manage(bot, chat_admins, settings, chat.id, user, fresh=True):
         await telegram.answer(message, render_not_channel_admin(title))
         return
     await store.chats.connect_channel(chat.id, title, user.id, locale)
@@ -128,7 +128,7 @@ async def channel_command(
         await connect(message, chat, bot, store, settings, chat_admins, locale)
         return
     title = chat.title or name
-    if not await _may_manage(bot, chat_admins, settings, chat.id, user):
+    if not await may_manage(bot, chat_admins, settings, chat.id, user):
         await telegram.answer(message, render_not_channel_admin(title))
         return
     await store.subscriptions.unsubscribe(chat.id)
@@ -161,7 +161,7 @@ async def toggle(
 ) -> None:
     """A sector toggle for a channel ("" opens the channel's toggles)."""
     channel = await store.chats.channel(callback_data.chat_id)
-    if channel is None or not await _may_manage(
+    if channel is None or not await may_manage(
         bot, chat_admins, settings, channel.chat_id, callback.from_user
     ):
         await callback.answer(render_admins_only(), show_alert=True)

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import time
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, Chat, Message
+from aiogram.types import CallbackQuery, Chat, InlineKeyboardMarkup, Message
 
 from bot.callbacks import SettingsAction, SettingsCb
+from bot.config import Settings
 from bot.domain.schedule import DeliveryMode, default_time_zone, is_time_zone
 from bot.handlers import telegram
-from bot.handlers.admins import ChatAdmin, refuse_callback, refuse_message
+from bot.handlers.admins import ChatAdmin, ChatAdmins, refuse_callback, refuse_message
+from bot.handlers.channels import may_manage
 from bot.store import Store
 from bot.store.chat_settings import ChatSettings
-from bot.views.common import Rendered
+from bot.views.common import Rendered, bold
+from bot.views.groups import channel_title, render_admins_only
 from bot.views.settings import (
     render_day_choice,
     render_hour_choice,
@@ -27,10 +30,12 @@ from bot.views.settings import (
 )
 
 
-def _screen(settings: ChatSettings, locale: str) -> Rendered:
-    schedule = settings.schedule(locale)
+def _screen(settings: ChatSettings, chat_locale: str, locale: str | None = None) -> Rendered:
+    """The settings screen, in ``locale`` (the reader's; default ``chat_locale``, the chat's
+    language, which also gives the default time zone)."""
+    schedule = settings.schedule(chat_locale)
     return render_settings(
-        schedule, zone_chosen=settings.time_zone is not None, locale=locale, now=time.time()
+        schedule, zone_chosen=settings.time_zone is not None, locale=locale or chat_locale, now=time.time()
     )
 
 
@@ -79,15 +84,29 @@ def _change(action: SettingsAction, value: str) -> dict[str, object] | None:
 async def change(
     callback: CallbackQuery,
     callback_data: SettingsCb,
+    bot: Bot,
     store: Store,
+    settings: Settings,
+    chat_admins: ChatAdmins,
     locale: str,
     event_chat: Chat | None = None,
 ) -> None:
+    if callback_data.chat:  # a connected channel's, from a private chat with its administrator
+        channel = await store.chats.channel(callback_data.chat)
+        if channel is None or not await may_manage(
+            bot, chat_admins, settings, channel.chat_id, callback.from_user
+        ):
+            await callback.answer(render_admins_only(), show_alert=True)
+            return
+        chat_id, chat_locale = channel.chat_id, await store.chats.locale(channel.chat_id) or locale
+        title: str | None = channel_title(channel)
+    else:
+        chat_id, chat_locale = telegram.chat_id_of(event_chat, callback.from_user), locale
+        title = None
     await callback.answer()
-    chat_id = telegram.chat_id_of(event_chat, callback.from_user)
     action, value = callback_data.action, callback_data.value
-    settings = await store.chat_settings.get(chat_id)
-    schedule = settings.schedule(locale)
+    chosen = await store.chat_settings.get(chat_id)
+    schedule = chosen.schedule(chat_locale)
     if action is SettingsAction.PICK_HOUR:
         screen = render_hour_choice(schedule, locale)
     elif action is SettingsAction.PICK_DAY:
@@ -97,13 +116,42 @@ async def change(
     elif action is SettingsAction.QUIET_FROM and value.isdigit() and 0 <= int(value) <= 23:
         screen = render_quiet_end(int(value), locale)
     elif action is SettingsAction.PICK_ZONE:
-        screen = render_zone_choice(schedule, language_zone=default_time_zone(locale), now=time.time())
+        screen = render_zone_choice(schedule, language_zone=default_time_zone(chat_locale), now=time.time())
     else:
         changes = _change(action, value)
         if changes is not None:
-            settings = await _save(store, chat_id, locale, changes)
-        screen = _screen(settings, locale)
+            chosen = await _save(store, chat_id, chat_locale, changes)
+        screen = _screen(chosen, chat_locale, locale)
+    if title is not None:
+        screen = _buttons_for(_for_channel(screen, title), chat_id)
     await telegram.edit(callback, screen)
+
+
+def _for_channel(screen: Rendered, title: str) -> Rendered:
+    return Rendered(f"📣 {bold(title)}\n\n{screen.text}", screen.markup)
+
+
+def _buttons_for(screen: Rendered, chat_id: int) -> Rendered:
+    """The same screen whose settings buttons act on ``chat_id`` (a channel), not this chat."""
+    if screen.markup is None:
+        return screen
+    prefix = SettingsCb.__prefix__ + ":"
+    layout = [
+        [
+            b.model_copy(
+                update={
+                    "callback_data": SettingsCb.unpack(b.callback_data)
+                    .model_copy(update={"chat": chat_id})
+                    .pack()
+                }
+            )
+            if b.callback_data and b.callback_data.startswith(prefix)
+            else b
+            for b in row
+        ]
+        for row in screen.markup.inline_keyboard
+    ]
+    return Rendered(screen.text, InlineKeyboardMarkup(inline_keyboard=layout))
 
 
 def create_router() -> Router:

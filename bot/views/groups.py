@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import ChannelCb
+from bot.callbacks import ChannelCb, SettingsAction, SettingsCb
 from bot.domain.chats import ConnectedChannel
 from bot.domain.models import ALL_SECTORS, Sector
 from bot.views.common import Rendered, bold, button, quote
@@ -41,6 +41,8 @@ def channel_keyboard(channel: ConnectedChannel, sectors: tuple[Sector, ...]) -> 
     mark = "✅" if everything else "▫️"
     data = ChannelCb(chat_id=channel.chat_id, sector_id=ALL_SECTORS)
     layout.append([button(f"{mark} {sector_label(None)}", data)])
+    settings = SettingsCb(action=SettingsAction.SHOW, chat=channel.chat_id)
+    layout.append([button(_("⚙️ Digests and quiet hours"), settings)])
     return InlineKeyboardMarkup(inline_keyboard=layout)
 
 
