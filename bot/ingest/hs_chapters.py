@@ -16,6 +16,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.dataset import DatasetError
+
 FILE = "hs_chapters.toml"
 RESERVED = frozenset({"77"})
 CHAPTERS: tuple[str, ...] = tuple(code for code in (f"{n:02d}" for n in range(1, 98)) if code not in RESERVED)
@@ -24,17 +26,9 @@ CHAPTERS: tuple[str, ...] = tuple(code for code in (f"{n:02d}" for n in range(1,
 _Name = Annotated[str, Field(min_length=1, max_length=80)]
 
 
-class HsChaptersError(Exception):
-    """The chapter file is malformed. ``str()`` is one line: file, entry, field, problem."""
-
-    def __init__(self, file: str, entry: str | None, field: str | None, problem: str) -> None:
-        self.file, self.entry, self.field, self.problem = file, entry, field, problem
-        where = file
-        if entry:
-            where += f", {entry}"
-        if field:
-            where += f", field '{field}'"
-        super().__init__(f"{where}: {problem}")
+class HsChaptersError(DatasetError):
+    """The chapter file is malformed: a data file error like the others (one line: file,
+    entry, field, problem), raised by the official statistics' loader."""
 
 
 class _Entry(BaseModel):
