@@ -23,6 +23,7 @@ class MemoryIndex:
         self.rows = list(rows)
         self.counter = 1
         self.snapshots = 0  # how often the engine read everything
+        self.searches = 0  # full-text reads
 
     def add(self, batch: IndexBatch) -> None:
         """What another process's write does: new rows and a new version."""
@@ -46,6 +47,7 @@ class MemoryIndex:
         return DocRow(row.kind, row.item_id, row.parent, row.title_keys, row.body_keys)
 
     async def matching(self, query: str, limit: int) -> list[DocRow]:
+        self.searches += 1
         keys = {part.strip('"') for part in query.split(" OR ")}
         scored = [(len(keys & set(row.terms)), index) for index, row in enumerate(self.rows)]
         best = sorted((-score, index) for score, index in scored if score)[:limit]
@@ -104,3 +106,21 @@ async def test_a_typo_is_corrected_against_words_added_since() -> None:
     index.add(Indexer().item_rows("topic", "airship", {"en": ("Zeppelins", "Airships.")}, index.concepts))
     decision = await engine.ask("zeppelinns")
     assert decision.target == Target(TargetKind.TOPIC, "airship")
+
+
+async def test_a_question_asked_again_is_answered_from_memory_until_the_data_changes() -> None:
+    index = shipped_index()
+    engine = SearchEngine(index)
+    first = await engine.ask("экспорт молока в Казахстан")
+    searched = index.searches
+    assert searched > 0
+    again = [await engine.ask("экспорт молока в Казахстан") for _ in range(3)]
+    assert again == [first] * 3 and index.searches == searched
+    assert (await engine.ask("экспорт молока в Казахстан", typing=True)) is not first  # another key
+
+    before = index.searches
+    index.add(
+        Indexer().item_rows("topic", "milk-hub", {"ru": ("Молочный хаб", "Экспорт молока.")}, index.concepts)
+    )
+    await engine.ask("экспорт молока в Казахстан")
+    assert index.searches > before  # the new version decides anew

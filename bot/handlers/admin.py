@@ -18,7 +18,7 @@ from bot.views.admin import render_refusal, render_stats
 from bot.views.common import Rendered
 from bot.views.stats import render_insights
 
-__all__ = ["IsAdmin", "create_router"]
+__all__ = ["IsAdmin", "create_refusals", "create_router"]
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +58,21 @@ async def refuse_button(callback: CallbackQuery) -> None:
 
 
 def create_router() -> Router:
+    """The editors' router: everyone else's messages and buttons pass it at one check."""
     router = Router(name=__name__)
     admin = IsAdmin()
-    router.message.register(stats, admin, Command("stats"))
-    # Everyone else: a polite refusal, nothing stored or sent, and a line in the log.
-    router.message.register(refuse, ~admin, Command("publish", "stats"))
-    router.callback_query.register(refuse_button, PublishCb.filter(), ~admin)
-    router.callback_query.register(refuse_button, EditorCb.filter(), ~admin)
+    router.message.filter(admin)
+    router.callback_query.filter(admin)
+    router.message.register(stats, Command("stats"))
     # First among the routers: the guided flows take the editor's next message.
     router.include_routers(publish.create_router(), editor.create_router())
+    return router
+
+
+def create_refusals() -> Router:
+    """Everyone else: a polite refusal, nothing stored or sent, and a line in the log."""
+    router = Router(name=f"{__name__}.refusals")
+    router.message.register(refuse, Command("publish", "stats"))
+    router.callback_query.register(refuse_button, PublishCb.filter())
+    router.callback_query.register(refuse_button, EditorCb.filter())
     return router

@@ -15,6 +15,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from cachetools import LRUCache
+
 from bot.domain.models import Period
 from bot.domain.trade import resolve_asked
 from bot.search.analysis import Token, analyse_question, key_groups
@@ -29,6 +31,7 @@ from bot.search.text import script
 
 log = logging.getLogger(__name__)
 
+DECISIONS_KEPT = 512  # questions whose decision is kept, per data version (LRU)
 MAX_HITS = 40  # full-text rows read per question
 COMMON_SHARE = 0.01  # keys in more than this share of the rows (and over 50) are left out of the
 # full-text query: they would make SQLite rank thousands of rows, and say little; they still
@@ -80,6 +83,9 @@ class SearchEngine:
         self._index = index
         self._state: _State | None = None
         self._refreshing = asyncio.Lock()  # concurrent questions after a change read it once
+        # The same question at the same data version gets the same decision: people ask the
+        # popular ones in the same words, and the search costs milliseconds of CPU.
+        self._decisions: LRUCache[tuple[str, str, bool], Decision] = LRUCache(maxsize=DECISIONS_KEPT)
 
     @property
     def vocabulary_size(self) -> int:
@@ -112,6 +118,13 @@ class SearchEngine:
     async def ask(self, text: str, *, typing: bool = False) -> Decision:
         """What ``text`` is about. ``typing``: the last word may be unfinished (inline mode)."""
         state = await self._ready()
+        key = (state.version, text, typing)
+        decision = self._decisions.get(key)
+        if decision is None:
+            decision = self._decisions[key] = await self._decide(state, text, typing)
+        return decision
+
+    async def _decide(self, state: _State, text: str, typing: bool) -> Decision:
         asked = find_periods(text)
         periods = tuple(dict.fromkeys(state.resolve(key) for key in asked.keys))
         tokens = analyse_question(asked.rest)
