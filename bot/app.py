@@ -160,6 +160,7 @@ async def run(settings: Settings) -> None:
                     settings.webhook_url,
                     secret_token=secret,
                     allowed_updates=allowed_updates,
+                    max_connections=min(settings.updates_in_flight, 100),  # Telegram allows 1–100
                 ),
             )
             log.info("webhook set: %s", settings.webhook_url)
@@ -192,7 +193,13 @@ async def run(settings: Settings) -> None:
                 await runner.setup()
                 await web.TCPSite(runner, settings.web_server_host, settings.server_port).start()
                 log.info("serving /healthz and /metrics on port %s", settings.server_port)
-            await dispatcher.start_polling(bot, allowed_updates=allowed_updates)
+            await dispatcher.start_polling(
+                bot,
+                allowed_updates=allowed_updates,
+                # A burst beyond this waits unread instead of piling up half-handled in memory
+                # (the HTTP session opens at most 100 connections anyway).
+                tasks_concurrency_limit=settings.updates_in_flight,
+            )
     finally:
         await runner.cleanup()
         await store.close()

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     # Flood control: at most FLOOD_LIMIT updates per FLOOD_WINDOW seconds from one user.
     flood_limit: int = Field(default=20, ge=1)
     flood_window: float = Field(default=10.0, gt=0)
+    # Long polling: updates handled at once; the next ones wait, unread, until one is done.
+    updates_in_flight: int = Field(default=100, ge=1)
     # Webhook mode when WEBHOOK_BASE_URL is set; long polling otherwise.
     webhook_base_url: str = ""
     webhook_path: str = "/webhook"

@@ -165,3 +165,26 @@ async def test_bot_end_to_end(tmp_path: Path) -> None:
     assert "ERROR" not in log, log[-4000:]
     assert SECRET not in log, "the bot token leaked into the log"
     assert returncode == 0, f"the bot did not exit cleanly on SIGTERM (exit code {returncode})\n{log[-2000:]}"
+
+
+async def test_a_burst_past_updates_in_flight_waits_unread_and_every_update_is_answered(
+    tmp_path: Path,
+) -> None:
+    # Each answer takes 50 ms to reach "Telegram": the three slots fill, the rest wait their turn.
+    async with BotApiStandin(latency=0.05) as api:
+        env = bot_env(
+            tmp_path / "bot.sqlite3", BOT_TOKEN=TOKEN, BOT_API_URL=api.base_url, UPDATES_IN_FLIGHT="3"
+        )
+        bot = await BotProcess.start(env, tmp_path / "bot.log")
+        try:
+            await bot.wait_until_polling(api, within=STARTUP_TIMEOUT)
+            users = range(7001, 7025)
+            for user_id in users:
+                api.push_message("/turnover", user_id=user_id, language_code="en")
+            await api.wait_until(lambda: api.counters.sent >= len(users), timeout=60)
+        finally:
+            await bot.stop(grace=STOP_TIMEOUT)
+    assert {user_id: api.counters.delivered.get(user_id) for user_id in users} == dict.fromkeys(users, 1)
+    assert api.counters.most_in_flight == 3, "UPDATES_IN_FLIGHT=3 should allow three answers at once, no more"
+    turnover = [c for c in api.calls_of("sendMessage") if c.params["chat_id"] == users[0]]
+    assert "Trade turnover" in str(turnover[0].params["text"]), turnover

@@ -105,6 +105,7 @@ async def test_webhook_mode_and_sigterm_during_a_broadcast(tmp_path: Path) -> No
             [hook] = api.calls_of("setWebhook")
             assert hook.params["url"] == "https://bot.example.org/webhook"
             assert hook.params["secret_token"] == SECRET
+            assert hook.params["max_connections"] == 100  # UPDATES_IN_FLIGHT's default
             assert "message" in hook.params["allowed_updates"]  # type: ignore[operator]
 
             async with aiohttp.ClientSession() as http:

@@ -115,6 +115,14 @@ class SendCounters:
     first_sent_at: float | None = None  # time.monotonic() of the first and last ok answer
     last_sent_at: float | None = None
     longest_gap: float = 0.0  # the longest time between two ok answers (a stall, a restart)
+    in_flight: int = 0  # calls being answered now (their latency included)
+    most_in_flight: int = 0  # the most ever answered at once
+
+    def enter(self) -> None:
+        """A call arrived."""
+        self.requests += 1
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
 
     def duplicates(self) -> dict[int, int]:
         """Chats that got more than one message, with how many."""

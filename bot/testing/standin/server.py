@@ -281,7 +281,7 @@ class BotApiStandin:
         if polling:
             self.log.record(call)  # at once: tests wait for the first one to know the bot is up
         if limited:
-            self.counters.requests += 1
+            self.counters.enter()
             if self.latency > 0:
                 await asyncio.sleep(self.latency)
         fault: str | None = None
@@ -329,6 +329,7 @@ class BotApiStandin:
         elif self.record or not limited:
             self.log.record(call)
         if limited:
+            self.counters.in_flight -= 1
             event, self._changed = self._changed, asyncio.Event()
             event.set()
         if call.status == 0:
