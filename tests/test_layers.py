@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,32 @@ def test_files_stay_small() -> None:
         if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+def test_no_handler_or_filter_is_run_in_a_thread() -> None:
+    """aiogram runs a synchronous handler or filter (a bare ``F`` expression, a ``State``)
+    through ``asyncio.to_thread``: a thread hand-off per check, on every update reaching it.
+    Every one the routers hold is asynchronous (see bot/handlers/filters.py)."""
+    from aiogram import Dispatcher, Router
+
+    from bot.handlers import routers
+
+    def walk(router: Router) -> Iterator[Router]:
+        yield router
+        for sub in router.sub_routers:
+            yield from walk(sub)
+
+    dispatcher = Dispatcher()
+    dispatcher.include_routers(*routers())
+    threaded = [
+        f"{router.name} {kind}: {getattr(callable_.callback, '__qualname__', callable_.callback)!r}"
+        for router in walk(dispatcher)
+        for kind, observer in router.observers.items()
+        for callable_ in [
+            *(observer._handler.filters or []),
+            *observer.handlers,
+            *(f for handler in observer.handlers for f in handler.filters or []),
+        ]
+        if not callable_.awaitable
+    ]
+    assert not threaded, threaded

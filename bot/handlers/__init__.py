@@ -13,7 +13,6 @@ fallback for unknown commands and callbacks, and the error handlers.
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.types import Message
 
 from bot.handlers import (
     admin,
@@ -33,18 +32,13 @@ from bot.handlers import (
     subscriptions,
     turnover,
 )
-
-
-def command_like(message: Message) -> bool:
-    """Whether ``message`` could be a command: what aiogram's ``Command`` reads (the text, else
-    the caption) starts with "/"."""
-    return (message.text or message.caption or "").startswith("/")
+from bot.handlers.filters import CommandLike
 
 
 def commands() -> Router:
     """Commands and their buttons, the most asked first. Free text passes at one check."""
     router = Router(name="bot.handlers.commands")
-    router.message.filter(command_like)
+    router.message.filter(CommandLike())
     router.include_routers(
         turnover.create_router(),
         sectors.create_router(),

@@ -22,6 +22,7 @@ from bot.domain.chats import ConnectedChannel
 from bot.domain.models import ALL_SECTORS
 from bot.handlers import telegram
 from bot.handlers.admins import ChatAdmins
+from bot.handlers.filters import PRIVATE, Magic
 from bot.store import Store
 from bot.views.common import Rendered
 from bot.views.groups import (
@@ -192,9 +193,8 @@ async def not_here(message: Message) -> None:
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    private = F.chat.type == ChatType.PRIVATE
-    router.message.register(channel_command, Command("channel"), private)
+    router.message.register(channel_command, Command("channel"), PRIVATE)
     router.message.register(not_here, Command("channel"))
-    router.message.register(forwarded, private, F.forward_origin.type == "channel")
+    router.message.register(forwarded, PRIVATE, Magic(F.forward_origin.type == "channel"))
     router.callback_query.register(toggle, ChannelCb.filter())
     return router

@@ -20,6 +20,7 @@ from bot.delivery import DeliveryWorker
 from bot.domain.models import ALL_SECTORS
 from bot.handlers import telegram
 from bot.handlers.editors import IsAdmin
+from bot.handlers.filters import TEXT
 from bot.store import Store
 from bot.views.admin import render_text_too_long
 from bot.views.editor import (
@@ -147,7 +148,7 @@ def create_router() -> Router:
     router = Router(name=__name__)
     admin = IsAdmin()
     router.message.register(cancel, admin, Command("cancel"), StateFilter(Editing))
-    router.message.register(receive_new_text, admin, Editing.text, F.text)
+    router.message.register(receive_new_text, admin, StateFilter(Editing.text), TEXT)
 
     def on(action: EditorAction) -> CallbackQueryFilter:
         return EditorCb.filter(F.action == action)

@@ -5,10 +5,10 @@ question: :mod:`bot.handlers.search` answers it.) An unknown ``/word`` is read a
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.enums import ChatType
 from aiogram.types import CallbackQuery, Message
 
 from bot.handlers import telegram
+from bot.handlers.filters import PRIVATE, Magic
 from bot.handlers.search import MAX_QUESTION, answer_screen
 from bot.search.engine import SearchEngine
 from bot.store import Store
@@ -34,7 +34,6 @@ async def outdated_button(callback: CallbackQuery) -> None:
 def create_router() -> Router:
     router = Router(name=__name__)
     # In groups the bot speaks only when addressed by one of its own commands.
-    private = F.chat.type == ChatType.PRIVATE
-    router.message.register(unknown_command, private, F.text.startswith("/"))
+    router.message.register(unknown_command, PRIVATE, Magic(F.text.startswith("/")))
     router.callback_query.register(outdated_button)
     return router

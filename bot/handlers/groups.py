@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from aiogram import Bot, F, Router
-from aiogram.enums import ChatMemberStatus, ChatType, MessageEntityType
+from aiogram import Bot, Router
+from aiogram.enums import ChatMemberStatus, MessageEntityType
 from aiogram.filters import Filter
 from aiogram.types import ChatMemberUpdated, Message
 
 from bot.handlers import telegram
+from bot.handlers.filters import GROUPS
 from bot.handlers.search import MAX_QUESTION, answer_screen
 from bot.search.engine import SearchEngine
 from bot.store import Store
@@ -75,7 +76,6 @@ async def membership(event: ChatMemberUpdated, store: Store) -> None:
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    groups = F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP})
-    router.message.register(ask, groups, AddressedToBot())
+    router.message.register(ask, GROUPS, AddressedToBot())
     router.my_chat_member.register(membership)
     return router

@@ -19,6 +19,7 @@ from bot.delivery import DeliveryWorker
 from bot.domain.models import ALL_SECTORS, Sector
 from bot.handlers import telegram
 from bot.handlers.editors import IsAdmin
+from bot.handlers.filters import TEXT
 from bot.store import Store
 from bot.views.admin import (
     render_already_published,
@@ -231,11 +232,14 @@ def create_router() -> Router:
     admin = IsAdmin()
     router.message.register(cancel, admin, Command("cancel"), StateFilter(Publishing))
     router.message.register(publish_command, admin, Command("publish"))
-    router.message.register(receive_text, admin, Publishing.text, F.text)
-    router.message.register(receive_source, admin, Publishing.source, F.text)
+    router.message.register(receive_text, admin, StateFilter(Publishing.text), TEXT)
+    router.message.register(receive_source, admin, StateFilter(Publishing.source), TEXT)
     router.callback_query.register(cancel, admin, PublishCb.filter(F.action == PublishAction.CANCEL))
     router.callback_query.register(
-        choose_sector, admin, Publishing.sector, PublishCb.filter(F.action == PublishAction.SECTOR)
+        choose_sector,
+        admin,
+        StateFilter(Publishing.sector),
+        PublishCb.filter(F.action == PublishAction.SECTOR),
     )
     # In any state: a second tap on "✅ Publish" finds its fact published.
     router.callback_query.register(confirm, admin, PublishCb.filter(F.action == PublishAction.CONFIRM))

@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 
 from aiogram import F, Router
-from aiogram.enums import ChatType
 from aiogram.types import CallbackQuery, Chat, Message
 
 from bot import screens
 from bot.callbacks import SearchCb
 from bot.handlers import telegram
+from bot.handlers.filters import PRIVATE, Magic
 from bot.handlers.offers import offered_item, with_offer
 from bot.search.engine import SearchEngine
 from bot.search.model import Decision, Target, TargetKind
@@ -91,8 +91,7 @@ async def not_text(message: Message) -> None:
 def create_router() -> Router:
     router = Router(name=__name__)
     # In groups the bot speaks only when addressed by one of its own commands.
-    private = F.chat.type == ChatType.PRIVATE
-    router.message.register(ask, private, F.text, ~F.text.startswith("/"))
-    router.message.register(not_text, private, ~F.text)
+    router.message.register(ask, PRIVATE, Magic(F.text & ~F.text.startswith("/")))
+    router.message.register(not_text, PRIVATE, Magic(~F.text))
     router.callback_query.register(open_suggestion, SearchCb.filter())
     return router
