@@ -21,9 +21,12 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.exceptions import ClientDecodeError, DetailedAiogramError, TelegramNetworkError
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
+from aiogram.types import InlineKeyboardMarkup
 from aiohttp import ClientError, ClientTimeout
+from cachetools import LRUCache
 
 REDACTED = "***"
+KEYBOARDS_KEPT = 1024  # inline keyboards whose JSON is kept (LRU)
 
 
 class RedactedError(Exception):
@@ -83,16 +86,35 @@ class JsonSession(AiohttpSession):
         # classes only weakly, so once collected the next answer builds the class again (a few
         # hundred µs of CPU). One strong reference per result type keeps each built.
         self._response_types: dict[Any, type[Response[Any]]] = {}
+        self._keyboards: LRUCache[int, tuple[InlineKeyboardMarkup, dict[str, Any]]] = LRUCache(
+            maxsize=KEYBOARDS_KEPT
+        )
 
     def build_json(self, bot: Bot, method: TelegramMethod[TelegramType]) -> dict[str, Any] | None:
         """The request as a JSON object, or None when it uploads a file."""
         files: dict[str, Any] = {}
         body: dict[str, Any] = {}
-        for key, value in method.model_dump(warnings=False).items():
+        markup = getattr(method, "reply_markup", None)
+        keyboard = markup if isinstance(markup, InlineKeyboardMarkup) else None
+        dumped = method.model_dump(warnings=False, exclude={"reply_markup"} if keyboard else None)
+        for key, value in dumped.items():
             prepared = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
             if prepared is not None:
                 body[key] = prepared
+        if keyboard is not None:
+            body["reply_markup"] = self._keyboard_json(keyboard, bot)
         return None if files else body
+
+    def _keyboard_json(self, keyboard: InlineKeyboardMarkup, bot: Bot) -> dict[str, Any]:
+        """``keyboard`` as JSON, prepared once per keyboard object: the screens' keyboards are
+        built once and sent thousands of times (their buttons hold no file and no default)."""
+        kept = self._keyboards.get(id(keyboard))
+        if kept is None or kept[0] is not keyboard:  # the entry holds it: its id stays its own
+            prepared = self.prepare_value(
+                keyboard.model_dump(warnings=False), bot=bot, files={}, _dumps_json=False
+            )
+            kept = self._keyboards[id(keyboard)] = (keyboard, prepared)
+        return kept[1]
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
