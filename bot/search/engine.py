@@ -79,13 +79,15 @@ class _State:
 
 
 class SearchEngine:
-    def __init__(self, index: SearchIndex) -> None:
+    def __init__(self, index: SearchIndex, *, remember: int = DECISIONS_KEPT) -> None:
+        """``remember``: how many questions' decisions to keep (0: decide every time)."""
         self._index = index
         self._state: _State | None = None
         self._refreshing = asyncio.Lock()  # concurrent questions after a change read it once
         # The same question at the same data version gets the same decision: people ask the
         # popular ones in the same words, and the search costs milliseconds of CPU.
-        self._decisions: LRUCache[tuple[str, str, bool], Decision] = LRUCache(maxsize=DECISIONS_KEPT)
+        self._decisions: LRUCache[tuple[str, str, bool], Decision] = LRUCache(maxsize=max(remember, 1))
+        self._remember = remember > 0
 
     @property
     def vocabulary_size(self) -> int:
@@ -119,9 +121,11 @@ class SearchEngine:
         """What ``text`` is about. ``typing``: the last word may be unfinished (inline mode)."""
         state = await self._ready()
         key = (state.version, text, typing)
-        decision = self._decisions.get(key)
+        decision = self._decisions.get(key) if self._remember else None
         if decision is None:
-            decision = self._decisions[key] = await self._decide(state, text, typing)
+            decision = await self._decide(state, text, typing)
+            if self._remember:
+                self._decisions[key] = decision
         return decision
 
     async def _decide(self, state: _State, text: str, typing: bool) -> Decision:
