@@ -408,3 +408,17 @@ async def test_an_edit_saved_while_the_last_one_is_under_way_is_the_one_that_sta
     edits = [m.text for m in session.requests if isinstance(m, EditMessageText) and m.chat_id == 6401]
     assert len(edits) == 2
     assert "Third text" in edits[-1]
+
+
+async def test_an_editors_stale_button_is_out_of_date_and_anyone_elses_is_refused(
+    make_client: Callable[..., BotClient], store: Store
+) -> None:
+    admin = make_client("en", user_id=ADMIN_ID)
+    choose = (await admin.send("/publish")).last
+    await admin.send("/cancel")
+    stale = (await admin.click(choose, "💻")).assert_answered()
+    assert stale.text == "This button is out of date. Please open the menu again with /start."
+    reader = make_client("en", user_id=6201)
+    refused = (await reader.click(choose, "💻")).assert_answered()
+    assert refused.text is not None and "only the bot’s editors" in refused.text and refused.show_alert
+    assert await facts(store) == 0

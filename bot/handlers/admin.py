@@ -72,7 +72,9 @@ def create_router() -> Router:
 def create_refusals() -> Router:
     """Everyone else: a polite refusal, nothing stored or sent, and a line in the log."""
     router = Router(name=f"{__name__}.refusals")
-    router.message.register(refuse, Command("publish", "stats"))
-    router.callback_query.register(refuse_button, PublishCb.filter())
-    router.callback_query.register(refuse_button, EditorCb.filter())
+    # An editor's stale button passes on to the fallback ("outdated"), not to a refusal.
+    others = ~IsAdmin()
+    router.message.register(refuse, Command("publish", "stats"), others)
+    router.callback_query.register(refuse_button, PublishCb.filter(), others)
+    router.callback_query.register(refuse_button, EditorCb.filter(), others)
     return router
