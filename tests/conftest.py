@@ -7,20 +7,25 @@ import asyncio
 import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from aiogram import Bot, Dispatcher
-from aiogram.utils.i18n import I18n
 
-from bot.app import create_bot, create_dispatcher, create_i18n, open_store
-from bot.config import Settings
-from bot.search.engine import SearchEngine
-from bot.store import Store
-from bot.testing.checks import check_sent
-from bot.testing.client import BotClient, Reply
-from bot.testing.session import RecordingSession
 from bot.testing.settings import DATA, REPO, offline_settings
+
+if TYPE_CHECKING:
+    from aiogram import Bot, Dispatcher
+    from aiogram.utils.i18n import I18n
+
+    from bot.config import Settings
+    from bot.search.engine import SearchEngine
+    from bot.store import Store
+    from bot.testing.client import BotClient, Reply
+    from bot.testing.session import RecordingSession
+
+# aiogram and bot.app are imported inside the fixtures, not here: importing aiogram costs
+# seconds (pydantic builds its models), and pytest-xdist's controller, which loads this file
+# but runs no test, would pay them before any worker starts.
 
 __all__ = ["ADMIN_ID", "DATA", "LOCALES", "REPO", "SOURCE", "copy_loaded", "publish_now"]
 
@@ -40,6 +45,8 @@ async def publish_now(admin: BotClient, command: str, source: str = SOURCE) -> R
 @pytest.fixture(scope="session")
 def loaded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database migrated and loaded with ``data/`` once per run, as ``open_store`` leaves it."""
+    from bot.app import open_store
+
     path = tmp_path_factory.mktemp("loaded") / "bot.sqlite3"
 
     async def load() -> None:
@@ -76,6 +83,8 @@ def settings(make_settings: Callable[..., Settings]) -> Settings:
 
 @pytest.fixture
 async def store(settings: Settings, loaded_database: Path) -> AsyncIterator[Store]:
+    from bot.app import open_store
+
     copy_loaded(loaded_database, settings)
     opened = await open_store(settings)
     yield opened
@@ -84,32 +93,45 @@ async def store(settings: Settings, loaded_database: Path) -> AsyncIterator[Stor
 
 @pytest.fixture
 def engine(store: Store) -> SearchEngine:
+    from bot.search.engine import SearchEngine
+
     return SearchEngine(store.search)
 
 
 @pytest.fixture
 def i18n(settings: Settings) -> I18n:
+    from bot.app import create_i18n
+
     return create_i18n(settings.default_locale)
 
 
 @pytest.fixture
 def dispatcher(settings: Settings, store: Store, i18n: I18n, engine: SearchEngine) -> Dispatcher:
+    from bot.app import create_dispatcher
+
     return create_dispatcher(settings, store, i18n, engine=engine)
 
 
 @pytest.fixture
 def session() -> RecordingSession:
+    from bot.testing.session import RecordingSession
+
     return RecordingSession()
 
 
 @pytest.fixture
 def bot(settings: Settings, session: RecordingSession) -> Iterator[Bot]:
+    from bot.app import create_bot
+    from bot.testing.checks import check_sent
+
     yield create_bot(settings, session=session)
     check_sent(session)
 
 
 @pytest.fixture
 def make_client(dispatcher: Dispatcher, bot: Bot) -> Callable[..., BotClient]:
+    from bot.testing.client import BotClient
+
     counter = iter(range(5001, 6000))
 
     def make(lang: str | None = "ru", user_id: int | None = None, first_name: str = "Aigerim") -> BotClient:
