@@ -9,6 +9,7 @@ import shutil
 import threading
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -40,14 +41,66 @@ from tests.test_commands import tr
 from tests.test_views import spaces
 
 
-@pytest.fixture
-def renders(monkeypatch: pytest.MonkeyPatch) -> list[Figure]:
-    """Every figure the bot draws, in order: how many renders, and what was on them."""
+@dataclass
+class Render:
+    """One chart drawn: its figure, its PNG and the warnings matplotlib gave while drawing it."""
+
+    figure: Figure
+    png: bytes
+    warnings: list[str]
+
+
+#: Every distinct chart drawn in this test process, by the repr of its model (plain frozen data;
+#: the drawing is a pure function of it): a test that only looks at a picture reads the one
+#: render of it. A render costs most of a second, and these tests ask for the same few charts.
+_RENDERED: dict[str, Render] = {}
+_render_png, _build_figure = drawing.render_png, drawing.build_figure
+
+
+def shared_render(chart: TurnoverChart) -> Render:
+    """``chart`` rendered by the bot's own ``render_png``, once per test process."""
+    key = repr(chart)
+    if key not in _RENDERED:
+        built: list[Figure] = []
+
+        def keep(model: TurnoverChart) -> Figure:
+            built.append(_build_figure(model))
+            return built[-1]
+
+        with warnings.catch_warnings(record=True) as caught, pytest.MonkeyPatch.context() as patch:
+            warnings.simplefilter("always")
+            patch.setattr(drawing, "build_figure", keep)
+            png = _render_png(chart)
+        [figure] = built
+        _RENDERED[key] = Render(figure, png, [str(w.message) for w in caught])
+    return _RENDERED[key]
+
+
+@pytest.fixture(autouse=True)
+def renders(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> list[Figure]:
+    """Every figure the bot asks ``render_png`` for, in order: how many renders, and what was
+    on them. A chart already drawn in this process is not drawn again (:func:`shared_render`),
+    except in tests that ask for ``fresh_renders``."""
     drawn: list[Figure] = []
-    real = drawing.build_figure
+    if "fresh_renders" in request.fixturenames:
+        return drawn
+
+    def render(chart: TurnoverChart) -> bytes:
+        done = shared_render(chart)
+        drawn.append(done.figure)
+        return done.png
+
+    monkeypatch.setattr(drawing, "render_png", render)
+    return drawn
+
+
+@pytest.fixture
+def fresh_renders(monkeypatch: pytest.MonkeyPatch) -> list[Figure]:
+    """Every figure the bot draws, in order, each drawn anew: for tests about drawing again."""
+    drawn: list[Figure] = []
 
     def spy(chart: TurnoverChart) -> Figure:
-        figure = real(chart)
+        figure = _build_figure(chart)
         drawn.append(figure)
         return figure
 
@@ -124,10 +177,10 @@ async def test_every_letter_has_a_glyph(store: Store, i18n: I18n, lang: str) -> 
     with i18n.context(), i18n.use_locale(lang):
         chart = await screens.chart_screen(store, lang)
     assert chart is not None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        drawing.render_png(chart)
-    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    # The picture the bot sends: signed with its @username (drawn here unless already drawn).
+    drawn = shared_render(signed(chart, BOT_USER["username"]))
+    assert drawn.png.startswith(b"\x89PNG")
+    missing = [message for message in drawn.warnings if "missing from font" in message]
     assert not missing
 
 
@@ -443,10 +496,11 @@ async def test_only_a_refused_file_id_is_dropped_and_rendered_anew(
     make_client: Callable[..., BotClient],
     session: RecordingSession,
     store: Store,
-    renders: list[Figure],
+    fresh_renders: list[Figure],
     refusal: str,
     stale: bool,
 ) -> None:
+    renders = fresh_renders
     client = make_client("en")
     await client.send("/chart")
     session.fail_next(
