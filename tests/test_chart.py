@@ -7,9 +7,7 @@ import math
 import re
 import shutil
 import threading
-import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -36,44 +34,10 @@ from bot.views import format as fmt
 from bot.views.chart import drawing
 from bot.views.chart.model import TurnoverChart, signed, turnover_chart
 from bot.views.chart.phone import BODY_PT, PHONE_WIDTH_PT
+from tests.chart_renders import build_figure, share_renders, shared_render
 from tests.conftest import DATA, LOCALES
 from tests.test_commands import tr
 from tests.test_views import spaces
-
-
-@dataclass
-class Render:
-    """One chart drawn: its figure, its PNG and the warnings matplotlib gave while drawing it."""
-
-    figure: Figure
-    png: bytes
-    warnings: list[str]
-
-
-#: Every distinct chart drawn in this test process, by the repr of its model (plain frozen data;
-#: the drawing is a pure function of it): a test that only looks at a picture reads the one
-#: render of it. A render costs most of a second, and these tests ask for the same few charts.
-_RENDERED: dict[str, Render] = {}
-_render_png, _build_figure = drawing.render_png, drawing.build_figure
-
-
-def shared_render(chart: TurnoverChart) -> Render:
-    """``chart`` rendered by the bot's own ``render_png``, once per test process."""
-    key = repr(chart)
-    if key not in _RENDERED:
-        built: list[Figure] = []
-
-        def keep(model: TurnoverChart) -> Figure:
-            built.append(_build_figure(model))
-            return built[-1]
-
-        with warnings.catch_warnings(record=True) as caught, pytest.MonkeyPatch.context() as patch:
-            warnings.simplefilter("always")
-            patch.setattr(drawing, "build_figure", keep)
-            png = _render_png(chart)
-        [figure] = built
-        _RENDERED[key] = Render(figure, png, [str(w.message) for w in caught])
-    return _RENDERED[key]
 
 
 @pytest.fixture(autouse=True)
@@ -81,17 +45,9 @@ def renders(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     """Every figure the bot asks ``render_png`` for, in order: how many renders, and what was
     on them. A chart already drawn in this process is not drawn again (:func:`shared_render`),
     except in tests that ask for ``fresh_renders``."""
-    drawn: list[Figure] = []
     if "fresh_renders" in request.fixturenames:
-        return drawn
-
-    def render(chart: TurnoverChart) -> bytes:
-        done = shared_render(chart)
-        drawn.append(done.figure)
-        return done.png
-
-    monkeypatch.setattr(drawing, "render_png", render)
-    return drawn
+        return []
+    return share_renders(monkeypatch)
 
 
 @pytest.fixture
@@ -100,7 +56,7 @@ def fresh_renders(monkeypatch: pytest.MonkeyPatch) -> list[Figure]:
     drawn: list[Figure] = []
 
     def spy(chart: TurnoverChart) -> Figure:
-        figure = _build_figure(chart)
+        figure = build_figure(chart)
         drawn.append(figure)
         return figure
 

@@ -41,6 +41,7 @@ from bot.callbacks import (
 from bot.domain.models import Locale
 from bot.store import Store
 from bot.testing.session import RecordingSession
+from tests.chart_renders import share_renders
 
 COMMANDS = [
     "/start", "/help", "/turnover", "/sectors", "/sources", "/language", "/subscribe", "/unsubscribe",
@@ -162,6 +163,13 @@ def updates(draw: st.DrawFn) -> dict[str, Any]:
             "text": draw(texts) or "x",
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _charts_drawn_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """/chart gets the real picture, drawn once per locale and test process
+    (:mod:`tests.chart_renders`): four renders were nearly half of the fuzz's time."""
+    share_renders(monkeypatch)
 
 
 async def consistent(store: Store) -> None:
