@@ -4,6 +4,7 @@ check after every test that everything the bot sent was valid for Telegram."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -112,9 +113,17 @@ def engine(store: Store) -> SearchEngine:
 
 @pytest.fixture
 def i18n(settings: Settings) -> I18n:
+    return _i18n(settings.default_locale)
+
+
+@functools.cache
+def _i18n(default_locale: str) -> I18n:
+    """The catalogs parsed once per test process and default locale, not once per test. An
+    I18n holds nothing else but the locale in use, a context variable that aiogram and the bot
+    only ever set for a ``with`` block."""
     from bot.app import create_i18n
 
-    return create_i18n(settings.default_locale)
+    return create_i18n(default_locale)
 
 
 @pytest.fixture
