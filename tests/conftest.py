@@ -36,6 +36,27 @@ ADMIN_ID = 777
 SOURCE = "https://www.zakon.kz/ekonomika/magnum-belarus.html"  # a fact's source link in tests
 
 
+#: Tests outside ``slow`` that take seconds each (thousands of updates through the Dispatcher).
+LONG = (
+    "test_a_thousand_concurrent_taps_end_consistent",
+    "test_generated_updates",
+    "test_questions_land_on_the_expected_answer",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest tests first: the slow ones (processes, the full fuzz), then :data:`LONG`,
+    then the rest, each in its usual order. xdist hands tests out in this order (``worksteal``:
+    a worker with nothing left takes half of another's queue), so no worker is left running a
+    long test alone at the end."""
+
+    def late(item: pytest.Item) -> tuple[bool, bool]:
+        name = getattr(item, "originalname", item.name)
+        return item.get_closest_marker("slow") is None, name not in LONG
+
+    items.sort(key=late)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Keep the garbage collector off what every test shares. Once the test modules are
     imported, aiogram's and pydantic's millions of long-lived objects are moved out of its reach
