@@ -46,9 +46,8 @@ LONG = (
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The longest tests first: the slow ones (processes, the full fuzz), then :data:`LONG`,
-    then the rest, each in its usual order. xdist hands tests out in this order (``worksteal``:
-    a worker with nothing left takes half of another's queue), so no worker is left running a
-    long test alone at the end."""
+    then the rest, each in its usual order. xdist hands tests out one by one in this order
+    (``--maxschedchunk 1``), so no worker is left running a long test alone at the end."""
 
     def late(item: pytest.Item) -> tuple[bool, bool]:
         name = getattr(item, "originalname", item.name)
