@@ -10,6 +10,7 @@ and gets the PNG of the bot's own ``render_png``.
 from __future__ import annotations
 
 import warnings
+import weakref
 from dataclasses import dataclass
 
 import pytest
@@ -31,6 +32,17 @@ class Render:
 
 
 _RENDERED: dict[str, Render] = {}  # by the repr of the chart's model
+#: Figures already drawn: their texts are laid out, their tick labels formatted.
+_DRAWN: weakref.WeakSet[Figure] = weakref.WeakSet()
+
+
+def laid_out(figure: Figure) -> Figure:
+    """``figure`` drawn, as a test needs it to read its texts and where they are: the renders
+    here were drawn by ``render_png``'s own ``savefig``, and drawing again changes nothing."""
+    if figure not in _DRAWN:
+        figure.canvas.draw()
+        _DRAWN.add(figure)
+    return figure
 
 
 def shared_render(chart: TurnoverChart) -> Render:
@@ -48,6 +60,7 @@ def shared_render(chart: TurnoverChart) -> Render:
             patch.setattr(drawing, "build_figure", keep)
             png = _render_png(chart)
         [figure] = built
+        _DRAWN.add(figure)
         _RENDERED[key] = Render(figure, png, [str(w.message) for w in caught])
     return _RENDERED[key]
 

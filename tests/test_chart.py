@@ -34,7 +34,7 @@ from bot.views import format as fmt
 from bot.views.chart import drawing
 from bot.views.chart.model import TurnoverChart, signed, turnover_chart
 from bot.views.chart.phone import BODY_PT, PHONE_WIDTH_PT
-from tests.chart_renders import build_figure, share_renders, shared_render
+from tests.chart_renders import build_figure, laid_out, share_renders, shared_render
 from tests.conftest import DATA, LOCALES
 from tests.test_commands import tr
 from tests.test_views import spaces
@@ -66,7 +66,7 @@ def fresh_renders(monkeypatch: pytest.MonkeyPatch) -> list[Figure]:
 
 def texts(figure: Figure) -> list[str]:
     """Every piece of text on the figure: titles, axis labels, tick labels, legend, annotations."""
-    figure.canvas.draw()  # tick labels are formatted when drawn
+    laid_out(figure)  # tick labels are formatted when drawn
     return [t.get_text() for t in figure.findobj(Text) if t.get_text().strip()]
 
 
@@ -206,7 +206,7 @@ async def test_the_chart_reads_at_phone_width_without_zooming(
     assert height_px == pytest.approx(figure.get_figheight() * 72 * px_per_pt, abs=1)
     # A text of s pt is s × px_per_pt px high in the PNG; at phone width one px is 390 / width_px pt.
     at_phone_width = PHONE_WIDTH_PT / width_px
-    figure.canvas.draw()
+    laid_out(figure)
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
     drawn = [t for t in figure.findobj(Text) if t.get_text().strip() and t.get_visible()]
     assert len(drawn) > 30
@@ -233,7 +233,7 @@ async def test_value_labels_cover_no_other_label_and_no_point(
 ) -> None:
     await make_client(lang).send("/chart")
     [figure] = renders
-    figure.canvas.draw()
+    laid_out(figure)
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
     charted = [ax for ax in figure.axes if ax.get_lines()]
     assert charted
