@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from io import BytesIO
 from pathlib import Path
@@ -18,11 +19,12 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None
 PLACEHOLDER = re.compile(r"\{\w*\}")
 
 
-def extracted_ids() -> set[str]:
+@functools.cache  # the code doesn't change during a run: extracted once, not once per locale
+def extracted_ids() -> frozenset[str]:
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(PACKAGE, keywords=KEYWORDS):
         found.add(message[0] if isinstance(message, tuple) else message)
-    return found
+    return frozenset(found)
 
 
 def catalog(locale: str):  # type: ignore[no-untyped-def]

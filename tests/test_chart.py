@@ -7,7 +7,6 @@ import math
 import re
 import shutil
 import threading
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,19 +34,29 @@ from bot.views import format as fmt
 from bot.views.chart import drawing
 from bot.views.chart.model import TurnoverChart, signed, turnover_chart
 from bot.views.chart.phone import BODY_PT, PHONE_WIDTH_PT
+from tests.chart_renders import build_figure, laid_out, share_renders, shared_render
 from tests.conftest import DATA, LOCALES
 from tests.test_commands import tr
 from tests.test_views import spaces
 
 
+@pytest.fixture(autouse=True)
+def renders(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> list[Figure]:
+    """Every figure the bot asks ``render_png`` for, in order: how many renders, and what was
+    on them. A chart already drawn in this process is not drawn again (:func:`shared_render`),
+    except in tests that ask for ``fresh_renders``."""
+    if "fresh_renders" in request.fixturenames:
+        return []
+    return share_renders(monkeypatch)
+
+
 @pytest.fixture
-def renders(monkeypatch: pytest.MonkeyPatch) -> list[Figure]:
-    """Every figure the bot draws, in order: how many renders, and what was on them."""
+def fresh_renders(monkeypatch: pytest.MonkeyPatch) -> list[Figure]:
+    """Every figure the bot draws, in order, each drawn anew: for tests about drawing again."""
     drawn: list[Figure] = []
-    real = drawing.build_figure
 
     def spy(chart: TurnoverChart) -> Figure:
-        figure = real(chart)
+        figure = build_figure(chart)
         drawn.append(figure)
         return figure
 
@@ -57,7 +66,7 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[Figure]:
 
 def texts(figure: Figure) -> list[str]:
     """Every piece of text on the figure: titles, axis labels, tick labels, legend, annotations."""
-    figure.canvas.draw()  # tick labels are formatted when drawn
+    laid_out(figure)  # tick labels are formatted when drawn
     return [t.get_text() for t in figure.findobj(Text) if t.get_text().strip()]
 
 
@@ -124,10 +133,10 @@ async def test_every_letter_has_a_glyph(store: Store, i18n: I18n, lang: str) -> 
     with i18n.context(), i18n.use_locale(lang):
         chart = await screens.chart_screen(store, lang)
     assert chart is not None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        drawing.render_png(chart)
-    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    # The picture the bot sends: signed with its @username (drawn here unless already drawn).
+    drawn = shared_render(signed(chart, BOT_USER["username"]))
+    assert drawn.png.startswith(b"\x89PNG")
+    missing = [message for message in drawn.warnings if "missing from font" in message]
     assert not missing
 
 
@@ -197,7 +206,7 @@ async def test_the_chart_reads_at_phone_width_without_zooming(
     assert height_px == pytest.approx(figure.get_figheight() * 72 * px_per_pt, abs=1)
     # A text of s pt is s × px_per_pt px high in the PNG; at phone width one px is 390 / width_px pt.
     at_phone_width = PHONE_WIDTH_PT / width_px
-    figure.canvas.draw()
+    laid_out(figure)
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
     drawn = [t for t in figure.findobj(Text) if t.get_text().strip() and t.get_visible()]
     assert len(drawn) > 30
@@ -224,7 +233,7 @@ async def test_value_labels_cover_no_other_label_and_no_point(
 ) -> None:
     await make_client(lang).send("/chart")
     [figure] = renders
-    figure.canvas.draw()
+    laid_out(figure)
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
     charted = [ax for ax in figure.axes if ax.get_lines()]
     assert charted
@@ -443,10 +452,11 @@ async def test_only_a_refused_file_id_is_dropped_and_rendered_anew(
     make_client: Callable[..., BotClient],
     session: RecordingSession,
     store: Store,
-    renders: list[Figure],
+    fresh_renders: list[Figure],
     refusal: str,
     stale: bool,
 ) -> None:
+    renders = fresh_renders
     client = make_client("en")
     await client.send("/chart")
     session.fail_next(

@@ -103,12 +103,12 @@ async def test_a_store_that_refuses_the_mark_pauses_delivery_without_resending(
 
     session.make_request = store_fails_after_the_third  # type: ignore[method-assign]
     worker = DeliveryWorker(
-        bot, store, i18n, rate_limit=1000, per_chat_interval=0, idle_poll=0.02, pause=0.05, max_pause=0.2
+        bot, store, i18n, rate_limit=1000, per_chat_interval=0, idle_poll=0.02, pause=0.02, max_pause=0.08
     )
     caplog.set_level(logging.INFO)
     worker.start()
     try:
-        await asyncio.sleep(1.5)  # the outage: about eight pauses of 0.05 … 0.2 s
+        await asyncio.sleep(0.6)  # the outage: about eight pauses of 0.02 … 0.08 s
         assert broadcasts(session) == SUBSCRIBERS[:3], "something was sent while the store refused"
         paused = errors(caplog, "bot.delivery")
         assert 3 <= len(paused) <= 12, [r.getMessage() for r in paused]

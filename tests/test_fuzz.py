@@ -1,4 +1,4 @@
-"""Property-based: generated updates through the production Dispatcher: 1,000 by default,
+"""Property-based: generated updates through the production Dispatcher: 500 by default,
 the full 10,000 with ``FUZZ_FULL=1`` (as CI runs it). Either way the same updates every run.
 
 Random texts and commands with random arguments (unicode, control characters, 4,096
@@ -41,6 +41,7 @@ from bot.callbacks import (
 from bot.domain.models import Locale
 from bot.store import Store
 from bot.testing.session import RecordingSession
+from tests.chart_renders import share_renders
 
 COMMANDS = [
     "/start", "/help", "/turnover", "/sectors", "/sources", "/language", "/subscribe", "/unsubscribe",
@@ -52,8 +53,8 @@ CALLBACKS += (PublishCb, ChartCb, SearchCb, TopicCb, FactCb, TurnoverDetailsCb)
 PREFIXES = [cls.__prefix__ for cls in CALLBACKS] + ["zz", ""]
 LANGS = [None, "ru", "en", "kk", "be", "be-BY", "en-GB", "de", "zz", "", "x" * 35]
 FULL = os.environ.get("FUZZ_FULL") == "1"
-EXAMPLES = 200 if FULL else 20
-PER_EXAMPLE = 50  # 200 × 50 = 10,000 updates; 20 × 50 = 1,000
+EXAMPLES = 200 if FULL else 10
+PER_EXAMPLE = 50  # 200 × 50 = 10,000 updates; 10 × 50 = 500, a smoke test for the inner loop
 pytestmark = [pytest.mark.slow] if FULL else []  # the full run is left out of `-m "not slow"`
 
 
@@ -162,6 +163,13 @@ def updates(draw: st.DrawFn) -> dict[str, Any]:
             "text": draw(texts) or "x",
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _charts_drawn_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """/chart gets the real picture, drawn once per locale and test process
+    (:mod:`tests.chart_renders`): four renders were nearly half of the fuzz's time."""
+    share_renders(monkeypatch)
 
 
 async def consistent(store: Store) -> None:
