@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel import Locale
 
 from bot.callbacks import ManageSubscriptionsCb, SectorCb
@@ -50,9 +49,8 @@ def render_fact(
     if source_url:
         host = urlsplit(source_url).hostname or source_url
         lines += ["", _("🔗 Source: {link}").format(link=link(host.removeprefix("www."), source_url))]
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("⚙️ My subscriptions"), callback_data=ManageSubscriptionsCb())
-    return Rendered("\n".join(lines), builder.as_markup())
+    mine = button(_("⚙️ My subscriptions"), ManageSubscriptionsCb())
+    return Rendered("\n".join(lines), InlineKeyboardMarkup(inline_keyboard=[[mine]]))
 
 
 def render_fact_in_full(

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from aiogram.types import BotCommand, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import LanguageCb, MenuAction, MenuCb
 from bot.domain.models import Locale
-from bot.views.common import Rendered, bold, quote
+from bot.views.common import Rendered, bold, button, quote, rows
 
 LANGUAGE_NAMES: dict[Locale, str] = {
     Locale.RU: "🇷🇺 Русский",
@@ -64,15 +63,15 @@ def bot_short_description() -> str:
 
 
 def main_menu() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("📊 Turnover"), callback_data=MenuCb(action=MenuAction.TURNOVER))
-    builder.button(text=_("🏭 Sectors"), callback_data=MenuCb(action=MenuAction.SECTORS))
-    builder.button(text=_("📚 Sources"), callback_data=MenuCb(action=MenuAction.SOURCES))
-    builder.button(text=_("🔔 Subscriptions"), callback_data=MenuCb(action=MenuAction.SUBSCRIPTIONS))
-    builder.button(text=_("🌐 Language"), callback_data=MenuCb(action=MenuAction.LANGUAGE))
-    builder.button(text=_("❓ Help"), callback_data=MenuCb(action=MenuAction.HELP))
-    builder.adjust(2, 2, 2)
-    return builder.as_markup()
+    entries = [
+        (_("📊 Turnover"), MenuAction.TURNOVER),
+        (_("🏭 Sectors"), MenuAction.SECTORS),
+        (_("📚 Sources"), MenuAction.SOURCES),
+        (_("🔔 Subscriptions"), MenuAction.SUBSCRIPTIONS),
+        (_("🌐 Language"), MenuAction.LANGUAGE),
+        (_("❓ Help"), MenuAction.HELP),
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows([button(t, MenuCb(action=a)) for t, a in entries], 2))
 
 
 def render_start(first_name: str | None) -> Rendered:
@@ -110,12 +109,11 @@ def render_help() -> Rendered:
 
 
 def render_language_choice(current: str) -> Rendered:
-    builder = InlineKeyboardBuilder()
-    for choice, name in LANGUAGE_NAMES.items():
-        label = f"✓ {name}" if choice.value == current else name
-        builder.button(text=label, callback_data=LanguageCb(locale=choice))
-    builder.adjust(2)
-    return Rendered(bold(_("🌐 Choose the language")), builder.as_markup())
+    choices = [
+        button(f"✓ {name}" if choice.value == current else name, LanguageCb(locale=choice))
+        for choice, name in LANGUAGE_NAMES.items()
+    ]
+    return Rendered(bold(_("🌐 Choose the language")), InlineKeyboardMarkup(inline_keyboard=rows(choices, 2)))
 
 
 def render_language_set(locale: Locale, *, group: bool = False) -> Rendered:

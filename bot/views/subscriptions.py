@@ -6,29 +6,23 @@ from collections.abc import Iterable
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import FollowOfferCb, SettingsAction, SettingsCb, SubscribeCb
 from bot.domain.models import ALL_SECTORS, FIGURES, Sector
-from bot.views.common import Rendered, bold, quote
+from bot.views.common import Rendered, bold, button, quote, rows
 from bot.views.facts import sector_label
 
 
 def toggle_keyboard(sectors: Iterable[Sector], followed: frozenset[str]) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
     everything = ALL_SECTORS in followed  # the master switch: on, every sector is ticked
-    for sector in sectors:
-        mark = "✅" if everything or sector.id in followed else "▫️"
-        builder.button(
-            text=f"{mark} {sector.emoji} {sector.name}", callback_data=SubscribeCb(sector_id=sector.id)
-        )
-    mark = "✅" if ALL_SECTORS in followed else "▫️"
-    builder.button(text=f"{mark} {sector_label(None)}", callback_data=SubscribeCb(sector_id=ALL_SECTORS))
-    mark = "✅" if FIGURES in followed else "▫️"
-    builder.button(text=f"{mark} {figures_label()}", callback_data=SubscribeCb(sector_id=FIGURES))
-    builder.button(text=_("⚙️ Digests and quiet hours"), callback_data=SettingsCb(action=SettingsAction.SHOW))
-    builder.adjust(1)
-    return builder.as_markup()
+    toggles = [
+        (f"{'✅' if everything or s.id in followed else '▫️'} {s.emoji} {s.name}", s.id) for s in sectors
+    ]
+    toggles.append((f"{'✅' if everything else '▫️'} {sector_label(None)}", ALL_SECTORS))
+    toggles.append((f"{'✅' if FIGURES in followed else '▫️'} {figures_label()}", FIGURES))
+    buttons = [button(text, SubscribeCb(sector_id=sector_id)) for text, sector_id in toggles]
+    buttons.append(button(_("⚙️ Digests and quiet hours"), SettingsCb(action=SettingsAction.SHOW)))
+    return InlineKeyboardMarkup(inline_keyboard=rows(buttons, 1))
 
 
 def figures_label() -> str:
