@@ -10,8 +10,9 @@ press an answer and an edit. Rounds alternate bare/bot; each round starts a fres
 updates, each from a distinct user, all at once:
 
 - /turnover: every user sends /turnover;
-- mixed: /turnover with a period, /sectors, a free-text question, a period button press
-  (TurnoverCb) — a quarter each.
+- mixed: /turnover with a period, /sectors, a free-text question (each a different one of the
+  labelled questions in tests/questions/, in its language), a period button press (TurnoverCb)
+  — a quarter each.
 
 Every update should get exactly one reply (sendMessage, or editMessageText for a button); a
 burst's time runs from the push to the last reply the stand-in records. Per burst: replies/s
@@ -37,6 +38,7 @@ if __package__ in (None, ""):  # run as a file: make `bench`, `bot` and `tests` 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._support import Memory, code_version, cpu_seconds, mb
+from bench.search import labelled_questions
 from bot.callbacks import TurnoverCb
 from bot.testing.broadcast import TOKEN
 from bot.testing.broadcast import broadcast_env as bot_env
@@ -45,7 +47,10 @@ from bot.testing.standin import BotApiStandin, SendCounters
 
 USER_BASE = 20_000_000  # users of round r, burst b: USER_BASE + r * 100_000 + b * 10_000 ... + i
 PERIODS = ("2024", "2023", "2025-01..08", "2018")
-QUESTIONS = ("что с Магнумом", "экспорт молока в Казахстан", "поставки тракторов МТЗ", "торговля 2024")
+# The labelled questions of tests/questions/ (four languages, nonsense included): each burst's
+# 250 questions are all different, and each round is a fresh process, so none is a repeat the
+# search remembers.
+QUESTIONS = labelled_questions()
 BURST_TIMEOUT = 180.0
 BOT_ID = int(TOKEN.split(":", 1)[0])
 OLD_SCREEN = "Товарооборот (старый экран)"
@@ -192,7 +197,8 @@ def push_mixed(api: BotApiStandin, first_user: int, count: int) -> None:
         elif kind == 1:
             api.push_message("/sectors", user_id=user_id, language_code="ru")
         elif kind == 2:
-            api.push_message(QUESTIONS[nth % len(QUESTIONS)], user_id=user_id, language_code="ru")
+            ui, question, _label = QUESTIONS[nth % len(QUESTIONS)]
+            api.push_message(question, user_id=user_id, language_code=ui)
         else:
             message = _callback_message(api, user_id)
             data = TurnoverCb(period=PERIODS[nth % len(PERIODS)]).pack()
