@@ -1,13 +1,18 @@
-"""The routers in the order they are asked.
+"""The routers, and the order their handlers are asked in.
 
-Each module builds its router in ``create_router()`` (a router can belong to one Dispatcher
-only, and tests build many).
+Each feature module registers its handlers with ``register(router)``. They share three routers
+rather than having one each: every router aiogram asks costs a visit (its middlewares wrapped,
+its observers' filters checked), and building one costs milliseconds (aiogram inspects a
+callback per update type), paid for every Dispatcher a test builds. Shaped for the common
+updates:
 
-Every router aiogram asks costs a visit (its middlewares wrapped, its handlers' filters
-checked), so the tree is shaped for the common updates: the editors' router is skipped at one
-check for everyone else; commands and buttons live under one router whose message filter
-lets free text pass at one check; free-text search follows, then groups, inline queries, the
-fallback for unknown commands and callbacks, and the error handlers.
+1. the editors' router, which everyone else passes at one check (its filter): /stats,
+   /publish's guided flow (it takes the editor's next message), the edit and withdraw buttons;
+2. commands and their buttons, the most asked first, which free text passes at one check
+   (its message filter: nothing starting with "/");
+3. the rest, in order: channels (a forwarded channel post connects the channel, so before the
+   search), free-text search in private chats, groups (mentions, replies, the bot's
+   membership), inline queries, the fallback for unknown commands and callbacks, the errors.
 """
 
 from __future__ import annotations
@@ -32,36 +37,23 @@ from bot.handlers import (
     subscriptions,
     turnover,
 )
+from bot.handlers.editors import IsAdmin
 from bot.handlers.filters import CommandLike
 
 
-def commands() -> Router:
-    """Commands and their buttons, the most asked first. Free text passes at one check."""
-    router = Router(name="bot.handlers.commands")
-    router.message.filter(CommandLike())
-    router.include_routers(
-        turnover.create_router(),
-        sectors.create_router(),
-        start.create_router(),
-        sources.create_router(),
-        chart.create_router(),
-        products.create_router(),
-        subscriptions.create_router(),
-        language.create_router(),
-        settings.create_router(),
-        admin.create_refusals(),  # /publish and /stats from anyone but an editor
-    )
-    return router
-
-
 def routers() -> list[Router]:
-    return [
-        admin.create_router(),  # first: the editors' guided flows take their next message
-        commands(),
-        channels.create_router(),  # before search: a forwarded channel post connects the channel
-        search.create_router(),  # free text in private chats
-        groups.create_router(),  # mentions and replies in groups, the bot's own membership
-        inline.create_router(),
-        fallback.create_router(),  # unknown commands and callbacks no other router took
-        errors.create_router(),  # errors only: no message or button ever reaches it
-    ]
+    editors = Router(name="bot.handlers.editors")
+    editors.message.filter(IsAdmin())
+    editors.callback_query.filter(IsAdmin())
+    admin.register(editors)
+
+    commands = Router(name="bot.handlers.commands")
+    commands.message.filter(CommandLike())
+    for module in (turnover, sectors, start, sources, chart, products, subscriptions, language, settings):
+        module.register(commands)
+    admin.register_refusals(commands)  # /publish and /stats from anyone but an editor
+
+    rest = Router(name="bot.handlers.rest")
+    for module in (channels, search, groups, inline, fallback, errors):
+        module.register(rest)
+    return [editors, commands, rest]

@@ -18,7 +18,7 @@ from bot.views.admin import render_refusal, render_stats
 from bot.views.common import Rendered
 from bot.views.stats import render_insights
 
-__all__ = ["IsAdmin", "create_refusals", "create_router"]
+__all__ = ["IsAdmin", "register", "register_refusals"]
 
 log = logging.getLogger(__name__)
 
@@ -57,24 +57,18 @@ async def refuse_button(callback: CallbackQuery) -> None:
     await callback.answer(render_refusal().text, show_alert=True)
 
 
-def create_router() -> Router:
-    """The editors' router: everyone else's messages and buttons pass it at one check."""
-    router = Router(name=__name__)
-    admin = IsAdmin()
-    router.message.filter(admin)
-    router.callback_query.filter(admin)
+def register(router: Router) -> None:
+    """The editors' handlers, on a router that passes only editors' updates (see
+    bot/handlers/__init__.py): /stats, /publish's guided flow, the edit and withdraw buttons."""
     router.message.register(stats, Command("stats"))
-    # First among the routers: the guided flows take the editor's next message.
-    router.include_routers(publish.create_router(), editor.create_router())
-    return router
+    publish.register(router)
+    editor.register(router)
 
 
-def create_refusals() -> Router:
+def register_refusals(router: Router) -> None:
     """Everyone else: a polite refusal, nothing stored or sent, and a line in the log."""
-    router = Router(name=f"{__name__}.refusals")
     # An editor's stale button passes on to the fallback ("outdated"), not to a refusal.
     others = ~IsAdmin()
     router.message.register(refuse, Command("publish", "stats"), others)
     router.callback_query.register(refuse_button, PublishCb.filter(), others)
     router.callback_query.register(refuse_button, EditorCb.filter(), others)
-    return router

@@ -191,10 +191,8 @@ async def not_here(message: Message) -> None:
     await telegram.answer(message, render_channels_in_private())
 
 
-def create_router() -> Router:
-    router = Router(name=__name__)
+def register(router: Router) -> None:
     router.message.register(channel_command, Command("channel"), PRIVATE)
     router.message.register(not_here, Command("channel"))
     router.message.register(forwarded, PRIVATE, Magic(F.forward_origin.type == "channel"))
     router.callback_query.register(toggle, ChannelCb.filter())
-    return router

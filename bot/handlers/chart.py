@@ -16,8 +16,7 @@ from bot.handlers.chart_sender import ChartSender
 from bot.store import Store
 
 
-def create_router() -> Router:
-    router = Router(name=__name__)
+def register(router: Router) -> None:
     sender = ChartSender()
 
     @router.message(Command("chart"))
@@ -45,5 +44,3 @@ def create_router() -> Router:
         # No chat only under a message sent in inline mode: the reader's own chat with the bot.
         chat_id = event_chat.id if event_chat else event_from_user.id
         await sender.send(bot, chat_id, store, locale, event_thread_id)
-
-    return router

@@ -144,8 +144,7 @@ async def cancel(event: Message | CallbackQuery, state: FSMContext) -> None:
         await telegram.answer(event, render_edit_cancelled())
 
 
-def create_router() -> Router:
-    router = Router(name=__name__)
+def register(router: Router) -> None:
     admin = IsAdmin()
     router.message.register(cancel, admin, Command("cancel"), StateFilter(Editing))
     router.message.register(receive_new_text, admin, StateFilter(Editing.text), TEXT)
@@ -159,4 +158,3 @@ def create_router() -> Router:
     router.callback_query.register(back, admin, on(EditorAction.BACK))
     router.callback_query.register(withdraw, admin, on(EditorAction.WITHDRAW_OK))
     router.callback_query.register(cancel, admin, on(EditorAction.CANCEL))
-    return router

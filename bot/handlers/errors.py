@@ -36,8 +36,6 @@ async def on_error(event: ErrorEvent) -> None:
         log.warning("could not tell the user about the failure of update %s", update.update_id)
 
 
-def create_router() -> Router:
-    router = Router(name=__name__)
+def register(router: Router) -> None:
     router.error.register(on_blocked, ExceptionTypeFilter(TelegramForbiddenError))
     router.error.register(on_error)
-    return router

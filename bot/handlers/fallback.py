@@ -31,9 +31,8 @@ async def outdated_button(callback: CallbackQuery) -> None:
     await callback.answer(render_outdated_button(), show_alert=True)
 
 
-def create_router() -> Router:
-    router = Router(name=__name__)
-    # In groups the bot speaks only when addressed by one of its own commands.
+def register(
+    router: Router,
+) -> None:  # In groups the bot speaks only when addressed by one of its own commands.
     router.message.register(unknown_command, PRIVATE, Magic(F.text.startswith("/")))
     router.callback_query.register(outdated_button)
-    return router

@@ -74,8 +74,6 @@ async def membership(event: ChatMemberUpdated, store: Store) -> None:
         log.info("added to chat %s (%s) as %s", chat.id, chat.type, event.new_chat_member.status)
 
 
-def create_router() -> Router:
-    router = Router(name=__name__)
+def register(router: Router) -> None:
     router.message.register(ask, GROUPS, AddressedToBot())
     router.my_chat_member.register(membership)
-    return router

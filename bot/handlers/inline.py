@@ -105,7 +105,5 @@ async def inline_query(query: InlineQuery, store: Store, engine: SearchEngine, l
     )
 
 
-def create_router() -> Router:
-    router = Router(name=__name__)
+def register(router: Router) -> None:
     router.inline_query.register(inline_query)
-    return router

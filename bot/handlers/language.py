@@ -38,7 +38,7 @@ async def choose_language(
     chosen = callback_data.locale
     user = callback.from_user
     # A choice in a private chat is the reader's own; in a group (made by an administrator,
-    # see create_router) it is the group's: its replies and deliveries, not the member's.
+    # see register) it is the group's: its replies and deliveries, not the member's.
     private = event_chat is None or event_chat.type == ChatType.PRIVATE
     chat_id = telegram.chat_id_of(event_chat, user)
     if private:
@@ -60,10 +60,8 @@ async def choose_language(
                 log.warning("could not set the chat's command menu: %s", type(exc).__name__)
 
 
-def create_router() -> Router:
-    router = Router(name=__name__)
+def register(router: Router) -> None:
     router.message.register(language, Command("language"), ChatAdmin())
     router.message.register(refuse_message, Command("language"))  # not a group administrator
     router.callback_query.register(choose_language, LanguageCb.filter(), ChatAdmin())
     router.callback_query.register(refuse_callback, LanguageCb.filter())
-    return router

@@ -24,8 +24,6 @@ async def switch(callback: CallbackQuery, callback_data: ProductsCb, store: Stor
     await telegram.edit(callback, screen)
 
 
-def create_router() -> Router:
-    router = Router(name=__name__)
+def register(router: Router) -> None:
     router.message.register(products, Command("products"))
     router.callback_query.register(switch, ProductsCb.filter())
-    return router

@@ -227,8 +227,7 @@ async def cancel(event: Message | CallbackQuery, state: FSMContext) -> None:
         await telegram.answer(event, render_cancelled())
 
 
-def create_router() -> Router:
-    router = Router(name=__name__)
+def register(router: Router) -> None:
     admin = IsAdmin()
     router.message.register(cancel, admin, Command("cancel"), StateFilter(Publishing))
     router.message.register(publish_command, admin, Command("publish"))
@@ -243,4 +242,3 @@ def create_router() -> Router:
     )
     # In any state: a second tap on "✅ Publish" finds its fact published.
     router.callback_query.register(confirm, admin, PublishCb.filter(F.action == PublishAction.CONFIRM))
-    return router

@@ -88,10 +88,9 @@ async def not_text(message: Message) -> None:
     await telegram.answer(message, render_text_only())
 
 
-def create_router() -> Router:
-    router = Router(name=__name__)
-    # In groups the bot speaks only when addressed by one of its own commands.
+def register(
+    router: Router,
+) -> None:  # In groups the bot speaks only when addressed by one of its own commands.
     router.message.register(ask, PRIVATE, Magic(F.text & ~F.text.startswith("/")))
     router.message.register(not_text, PRIVATE, Magic(~F.text))
     router.callback_query.register(open_suggestion, SearchCb.filter())
-    return router

@@ -51,10 +51,8 @@ async def open_fact(callback: CallbackQuery, callback_data: FactCb, store: Store
     )
 
 
-def create_router() -> Router:
-    router = Router(name=__name__)
+def register(router: Router) -> None:
     router.message.register(sectors, Command("sectors"))
     router.callback_query.register(open_sector, SectorCb.filter())
     router.callback_query.register(open_topic, TopicCb.filter())
     router.callback_query.register(open_fact, FactCb.filter())
-    return router

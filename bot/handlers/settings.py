@@ -52,7 +52,7 @@ async def show(message: Message, command: CommandObject, store: Store, locale: s
 
 async def _save(store: Store, chat_id: int, locale: str, changes: dict[str, object]) -> ChatSettings:
     """Every change of the settings goes through here."""
-    # In groups only administrators get here (ChatAdmin on the router): the settings are the chat's.
+    # In groups only administrators get here (ChatAdmin on its handlers): the settings are the chat's.
     return await store.chat_settings.update(chat_id, locale, **changes)
 
 
@@ -154,10 +154,8 @@ def _buttons_for(screen: Rendered, chat_id: int) -> Rendered:
     return Rendered(screen.text, InlineKeyboardMarkup(inline_keyboard=layout))
 
 
-def create_router() -> Router:
-    router = Router(name=__name__)
+def register(router: Router) -> None:
     router.message.register(show, Command("settings"), ChatAdmin())
     router.message.register(refuse_message, Command("settings"))  # not a group administrator
     router.callback_query.register(change, SettingsCb.filter(), ChatAdmin())
     router.callback_query.register(refuse_callback, SettingsCb.filter())
-    return router

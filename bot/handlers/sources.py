@@ -21,8 +21,6 @@ async def sources_page(callback: CallbackQuery, callback_data: SourcesCb, store:
     await telegram.edit(callback, await screens.sources_screen(store, locale, callback_data.page))
 
 
-def create_router() -> Router:
-    router = Router(name=__name__)
+def register(router: Router) -> None:
     router.message.register(sources, Command("sources"))
     router.callback_query.register(sources_page, SourcesCb.filter())
-    return router

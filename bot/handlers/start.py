@@ -68,9 +68,7 @@ async def menu_button(
     await telegram.answer(callback.message, screen)
 
 
-def create_router() -> Router:
-    router = Router(name=__name__)
+def register(router: Router) -> None:
     router.message.register(start, CommandStart())
     router.message.register(help_command, Command("help"))
     router.callback_query.register(menu_button, MenuCb.filter())
-    return router

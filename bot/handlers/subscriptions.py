@@ -164,8 +164,7 @@ async def manage(callback: CallbackQuery, store: Store, locale: str, event_chat:
         await telegram.answer(callback.message, screen)
 
 
-def create_router() -> Router:
-    router = Router(name=__name__)
+def register(router: Router) -> None:
     changes = Command("subscribe", "unsubscribe")
     router.message.register(subscribe, Command("subscribe"), ChatAdmin())
     router.message.register(unsubscribe, Command("unsubscribe"), ChatAdmin())
@@ -177,4 +176,3 @@ def create_router() -> Router:
         refuse_callback, or_f(SubscribeCb.filter(), ManageSubscriptionsCb.filter())
     )
     router.callback_query.register(follow_offer, FollowOfferCb.filter())
-    return router

@@ -34,9 +34,7 @@ async def details(
     await telegram.edit(callback, await screens.turnover_details_screen(store, locale, callback_data.period))
 
 
-def create_router() -> Router:
-    router = Router(name=__name__)
+def register(router: Router) -> None:
     router.message.register(turnover, Command("turnover"))
     router.callback_query.register(switch_period, TurnoverCb.filter())
     router.callback_query.register(details, TurnoverDetailsCb.filter())
-    return router
