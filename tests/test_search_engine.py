@@ -124,3 +124,12 @@ async def test_a_question_asked_again_is_answered_from_memory_until_the_data_cha
     )
     await engine.ask("экспорт молока в Казахстан")
     assert index.searches > before  # the new version decides anew
+
+
+async def test_an_engine_that_remembers_nothing_decides_every_time() -> None:
+    index = shipped_index()
+    engine = SearchEngine(index, remember=0)
+    first = await engine.ask("экспорт молока в Казахстан")
+    searched = index.searches
+    assert await engine.ask("экспорт молока в Казахстан") == first
+    assert index.searches == 2 * searched

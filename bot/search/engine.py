@@ -86,8 +86,9 @@ class SearchEngine:
         self._refreshing = asyncio.Lock()  # concurrent questions after a change read it once
         # The same question at the same data version gets the same decision: people ask the
         # popular ones in the same words, and the search costs milliseconds of CPU.
-        self._decisions: LRUCache[tuple[str, str, bool], Decision] = LRUCache(maxsize=max(remember, 1))
-        self._remember = remember > 0
+        self._decisions: LRUCache[tuple[str, str, bool], Decision] | None = (
+            LRUCache(maxsize=remember) if remember > 0 else None
+        )
 
     @property
     def vocabulary_size(self) -> int:
@@ -121,11 +122,11 @@ class SearchEngine:
         """What ``text`` is about. ``typing``: the last word may be unfinished (inline mode)."""
         state = await self._ready()
         key = (state.version, text, typing)
-        decision = self._decisions.get(key) if self._remember else None
+        if self._decisions is None:
+            return await self._decide(state, text, typing)
+        decision = self._decisions.get(key)
         if decision is None:
-            decision = await self._decide(state, text, typing)
-            if self._remember:
-                self._decisions[key] = decision
+            decision = self._decisions[key] = await self._decide(state, text, typing)
         return decision
 
     async def _decide(self, state: _State, text: str, typing: bool) -> Decision:
