@@ -37,23 +37,22 @@ from bot.handlers import (
     subscriptions,
     turnover,
 )
-from bot.handlers.editors import IsAdmin
-from bot.handlers.filters import CommandLike
+from bot.handlers.filters import CommandLike, IsAdmin
 
 
 def routers() -> list[Router]:
-    editors = Router(name="bot.handlers.editors")
+    editors = Router(name="editors")
     editors.message.filter(IsAdmin())
     editors.callback_query.filter(IsAdmin())
     admin.register(editors)
 
-    commands = Router(name="bot.handlers.commands")
+    commands = Router(name="commands")
     commands.message.filter(CommandLike())
     for module in (turnover, sectors, start, sources, chart, products, subscriptions, language, settings):
         module.register(commands)
     admin.register_refusals(commands)  # /publish and /stats from anyone but an editor
 
-    rest = Router(name="bot.handlers.rest")
+    rest = Router(name="rest")
     for module in (channels, search, groups, inline, fallback, errors):
         module.register(rest)
     return [editors, commands, rest]

@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import EditorCb, PublishCb
 from bot.handlers import editor, publish, telegram
-from bot.handlers.editors import IsAdmin
+from bot.handlers.filters import IsAdmin
 from bot.store import Store
 from bot.views.admin import render_refusal, render_stats
 from bot.views.common import Rendered

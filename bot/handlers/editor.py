@@ -19,8 +19,7 @@ from bot.callbacks import EditorAction, EditorCb
 from bot.delivery import DeliveryWorker
 from bot.domain.models import ALL_SECTORS
 from bot.handlers import telegram
-from bot.handlers.editors import IsAdmin
-from bot.handlers.filters import TEXT
+from bot.handlers.filters import TEXT, IsAdmin
 from bot.store import Store
 from bot.views.admin import render_text_too_long
 from bot.views.editor import (

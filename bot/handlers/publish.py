@@ -18,8 +18,7 @@ from bot.callbacks import PublishAction, PublishCb
 from bot.delivery import DeliveryWorker
 from bot.domain.models import ALL_SECTORS, Sector
 from bot.handlers import telegram
-from bot.handlers.editors import IsAdmin
-from bot.handlers.filters import TEXT
+from bot.handlers.filters import TEXT, IsAdmin
 from bot.store import Store
 from bot.views.admin import (
     render_already_published,
