@@ -23,8 +23,7 @@ class ChatRepo:
             return self._locales[chat_id]
         except KeyError:
             pass
-        async with self._db.conn.execute("SELECT locale FROM chats WHERE chat_id = ?", (chat_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.read_one("SELECT locale FROM chats WHERE chat_id = ?", (chat_id,))
         locale: str | None = row[0] if row else None
         self._locales[chat_id] = locale
         return locale
